@@ -1,0 +1,140 @@
+import { PGlite } from '@electric-sql/pglite';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import type { Database } from './schema.ts';
+
+/** One database session that can run multi-statement scripts (migrations) and plain queries. */
+export interface SqlSession {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements, with no parameters. */
+  exec(script: string): Promise<void>;
+}
+
+/** An open database: Kysely for queries, plus a session seam for scripts. */
+export interface DatabaseHandle {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Kysely<Database>;
+  /** Runs `work` on one session held for its whole duration. */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers within `timeoutMs`, rejects otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the database layer may report; a structural subset of pino's logger. */
+export interface DatabaseLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** Connects to the configured database: PGlite (on disk or in memory) or PostgreSQL through a pool. */
+export async function connectDatabase(
+  config: DatabaseConfig,
+  logger?: DatabaseLogger,
+): Promise<DatabaseHandle> {
+  return config.kind === 'postgres'
+    ? connectPostgres(config.url, config.poolSize, logger)
+    : connectPglite(config.kind === 'memory' ? 'memory://' : config.dataDir);
+}
+
+async function ping(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DatabaseTimeoutError(timeoutMs)), timeoutMs);
+  });
+  try {
+    await Promise.race([sql`select 1`.execute(db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The database did not answer in time. */
+export class DatabaseTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(timeoutMs: number) {
+    super(`Database did not answer within ${timeoutMs} ms`);
+    this.name = 'DatabaseTimeoutError';
+  }
+}
+
+function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // A lost connection (a database restart) is an 'error' event on the pool for idle clients and on
+  // the client itself while a query holds it; with no listener either one is an uncaught exception
+  // that kills the process. The failing query still rejects, the pool drops the client and the
+  // next query reconnects.
+  const onConnectionError = (error: Error) => {
+    logger?.warn({ err: error }, 'database connection lost; the pool will reconnect');
+  };
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => {
+    client.on('error', onConnectionError);
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    kind: 'postgres',
+    db,
+    async withSession(work) {
+      const client = await pool.connect();
+      try {
+        return await work({
+          async query(text, params) {
+            const result = await client.query(text, params as unknown[] | undefined);
+            return result.rows;
+          },
+          async exec(script) {
+            // No parameters: pg uses the simple query protocol, which runs several statements.
+            await client.query(script);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    ping: (timeoutMs = 2_000) => ping(db, timeoutMs),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
+  const pglite = await PGlite.create(dataDir, { extensions: { uuid_ossp } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    async withSession(work) {
+      // Holding Kysely's single connection keeps every other query out while the session runs.
+      return db.connection().execute(() =>
+        work({
+          async query(text, params) {
+            const result = await pglite.query(text, params as unknown[] | undefined);
+            return result.rows as never[];
+          },
+          async exec(script) {
+            await pglite.exec(script);
+          },
+        }),
+      );
+    },
+    ping: (timeoutMs = 2_000) => ping(db, timeoutMs),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { DatabaseHandle } from '../db/connect.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../db/errors.ts';
+import { AppError } from '../protocol/errors.ts';
+import { implement, type RouteImplementation } from '../protocol/handler.ts';
+import { getHealth } from '../protocol/routes/health.ts';
+
+/** `GET /api/health`: pings the database; 503 with `Retry-After` while it does not answer. */
+export function healthRoutes(database: DatabaseHandle): RouteImplementation[] {
+  return [
+    implement(getHealth, async () => {
+      try {
+        await database.ping();
+      } catch (error) {
+        throw new AppError('SERVICE_UNAVAILABLE', {
+          message: 'Database unreachable',
+          headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+          cause: error,
+        });
+      }
+      return { status: 200, data: { status: 'ok', database: 'up' } as const };
+    }),
+  ];
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { pathMatcher, type RouteSpec } from '../protocol/contract.ts';
+import { createMeta, successEnvelope } from '../protocol/envelope.ts';
+import { AppError } from '../protocol/errors.ts';
+import type { Caller, HandlerResult, RequestContext, RouteImplementation } from '../protocol/handler.ts';
+import { findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
+import { sendError } from './errors.ts';
+
+/**
+ * Decides who is calling a route, before its handler runs: returns the caller, `null` for an
+ * anonymous call the route allows, or throws an `AppError` (401, 403).
+ */
+export type Authenticate = (route: RouteSpec, request: FastifyRequest) => Promise<Caller | null>;
+
+/** Refuses every route that is not public; the default until authentication is configured. */
+export const publicOnly: Authenticate = async (route) => {
+  if (route.access !== 'public') throw new AppError('UNAUTHORIZED');
+  return null;
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parsePart(part: InputPart, schema: z.ZodType | undefined, value: unknown): unknown {
+  if (schema === undefined) return {};
+  const nul = findNulStrings(value);
+  if (nul.length > 0) {
+    // Postgres cannot store NUL in text; refusing it here keeps it from becoming a 500.
+    throw new AppError(part === 'params' ? 'INVALID_INPUT' : 'VALIDATION_ERROR', {
+      details: Object.fromEntries(nul.map((field) => [field, ['Must not contain NUL characters']])),
+    });
+  }
+  if (part === 'body' && !isPlainObject(value)) {
+    throw new AppError('INVALID_INPUT', { message: 'Request body must be a JSON object' });
+  }
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw validationError(result.error.issues, value, part);
+  return result.data;
+}
+
+function sendResult(
+  route: RouteSpec,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: HandlerResult<RouteSpec>,
+): FastifyReply {
+  const schema = route.responses[result.status];
+  if (schema === undefined) {
+    throw new Error(`${route.method} ${route.path} answered ${result.status}, which it does not declare`);
+  }
+  for (const cookie of result.cookies ?? []) reply.setCookie(cookie.name, cookie.value, cookie.options);
+  if (result.headers) reply.headers(result.headers);
+  reply.status(result.status);
+  if (schema === null) return reply.send();
+  // The response schema strips anything undeclared, so a field added to a record never leaks.
+  const parsed = schema.safeParse(result.data);
+  if (!parsed.success) {
+    throw new Error(
+      `${route.method} ${route.path} answered data that breaks its contract: ${parsed.error.message}`,
+    );
+  }
+  return reply.send(successEnvelope(parsed.data, createMeta(request.id)));
+}
+
+/** Registers implemented routes on the app, and answers 404/405 for everything else. */
+export function registerRoutes(
+  app: FastifyInstance,
+  implementations: readonly RouteImplementation[],
+  authenticate: Authenticate = publicOnly,
+): void {
+  for (const { route, handler } of implementations) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const caller = await authenticate(route, request);
+        const input = {
+          params: parsePart('params', route.params, request.params),
+          query: parsePart('query', route.query, request.query),
+          body: parsePart('body', route.body, request.body),
+        };
+        const context: RequestContext = {
+          requestId: request.id,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          caller,
+          cookies: request.cookies ?? {},
+          headers: request.headers,
+        };
+        const result = await handler(input as never, context);
+        return sendResult(route, request, reply, result);
+      },
+    });
+  }
+
+  const matchers = implementations.map(({ route }) => ({
+    method: route.method,
+    matcher: pathMatcher(route.path),
+  }));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const allowed = new Set<string>();
+    for (const { method, matcher } of matchers) {
+      if (!matcher.test(path)) continue;
+      allowed.add(method);
+      if (method === 'GET') allowed.add('HEAD');
+    }
+    if (allowed.size === 0) {
+      return sendError(request, reply, new AppError('NOT_FOUND', { message: 'No such route' }));
+    }
+    // RFC 9110: a 405 must say which methods the resource does support.
+    return sendError(
+      request,
+      reply,
+      new AppError('METHOD_NOT_ALLOWED', { headers: { Allow: [...allowed].sort().join(', ') } }),
+    );
+  });
+}

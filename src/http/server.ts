@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { connectDatabase } from '../db/connect.ts';
+import { migrateUp } from '../db/migrate.ts';
+import { type AppDependencies, buildApp } from './app.ts';
+
+/** How long in-flight requests may run after a shutdown signal. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A listening server and the way to stop it. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The address it listens on, such as `http://127.0.0.1:3000`. */
+  url: string;
+  /** Stops accepting, waits for in-flight requests (up to the grace period), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Connects the database, applies pending migrations, builds the app and listens. */
+export async function startServer(
+  config: Config,
+  extensions: Omit<AppDependencies, 'database'> = {},
+): Promise<RunningServer> {
+  const database = await connectDatabase(config.database);
+  try {
+    await migrateUp(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, { ...extensions, database });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const url = await app.listen({ port: config.port, host: config.host });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        app.log.warn('in-flight requests still running after the grace period; closing them');
+        app.server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      timer.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+        await database.close();
+      }
+    })();
+    return stopping;
+  };
+  return { app, url, stop };
+}
+
+/** Stops the server on SIGTERM and SIGINT, then exits 0 (1 if stopping failed). */
+export function stopOnSignals(server: RunningServer): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.ts';
+
+/** The HTTP methods the API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route: anyone, any signed-in user, or an admin. Finer rules (self or admin, the
+ * author) are decided by the handler and stated in the route's description.
+ */
+export type Access = 'public' | 'user' | 'admin';
+
+/** The success statuses a route can declare. */
+export type SuccessStatus = 200 | 201 | 204;
+
+/** One route of the API, as data: the single source for the server, the client, OpenAPI and `tenet check`. */
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** Path with `:name` parameters, such as `/api/users/:id`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly access: Access;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** The response body schema per success status; `null` for a status without a body (204). */
+  readonly responses: { readonly [S in SuccessStatus]?: z.ZodType | null };
+  /** The error codes this route can answer with, beyond those every route can give. */
+  readonly errors: readonly ErrorCode[];
+}
+
+/** Error codes any route can answer with (malformed request, overload, failure). */
+export const commonErrorCodes = [
+  'INVALID_INPUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+] as const satisfies readonly ErrorCode[];
+
+/** Declares a route; the declaration is frozen so nothing can change the contract at run time. */
+export function defineRoute<const R extends RouteSpec>(route: R): R {
+  return Object.freeze(route);
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Input<S> = S extends z.ZodType ? z.input<S> : never;
+
+/** The validated input a handler receives. */
+export interface RouteInput<R extends RouteSpec> {
+  params: Output<R['params']>;
+  query: Output<R['query']>;
+  body: Output<R['body']>;
+}
+
+/** What a request to the route sends before validation (what a client writes). */
+export interface RouteRequest<R extends RouteSpec> {
+  params: Input<R['params']>;
+  query: Input<R['query']>;
+  body: Input<R['body']>;
+}
+
+/** The data a route answers with for one success status. */
+export type RouteData<R extends RouteSpec, S extends SuccessStatus> = R['responses'][S] extends z.ZodType
+  ? z.output<R['responses'][S]>
+  : undefined;
+
+/** Returns a route's path with its parameters filled in, each URI-encoded. */
+export function buildPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`Missing path parameter "${name}" for ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** Returns a matcher for a route path, for finding which routes own a concrete URL path. */
+export function pathMatcher(path: string): RegExp {
+  const pattern = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${pattern}/?$`);
+}

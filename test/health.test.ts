@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { z } from 'zod';
+import { connectDatabase } from '../src/db/connect.ts';
+import { migrateUp } from '../src/db/migrate.ts';
+import { buildApp } from '../src/http/app.ts';
+import { defineRoute } from '../src/protocol/contract.ts';
+import { implement } from '../src/protocol/handler.ts';
+import { buildTestApp, createTestDatabase, engine, testConfig } from './helpers.ts';
+
+const countRoute = defineRoute({
+  method: 'GET',
+  path: '/api/test/user-count',
+  summary: 'counts users',
+  tags: ['test'],
+  access: 'public',
+  responses: { 200: z.object({ count: z.number() }) },
+  errors: [],
+});
+
+/** A TCP proxy to a PostgreSQL server that can be cut and restored, to play a database outage. */
+class OutageProxy {
+  readonly #target: URL;
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  port = 0;
+
+  constructor(target: string) {
+    this.#target = new URL(target);
+  }
+
+  async up(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(Number(this.#target.port || 5432), this.#target.hostname);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  url(): string {
+    const url = new URL(this.#target);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+}
+
+describe('GET /api/health', () => {
+  test('200 with the database up', async () => {
+    const { app, close } = await buildTestApp();
+    try {
+      const response = await app.inject({ url: '/api/health' });
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(response.json().data, { status: 'ok', database: 'up' });
+    } finally {
+      await close();
+    }
+  });
+
+  test('503 SERVICE_UNAVAILABLE while the database is down, 200 again when it returns, with no restart', {
+    skip: engine === 'pglite' && 'an outage needs a database behind a network; runs on PostgreSQL',
+  }, async () => {
+    const testDatabase = await createTestDatabase();
+    assert.equal(testDatabase.config.kind, 'postgres');
+    const proxy = new OutageProxy(testDatabase.config.kind === 'postgres' ? testDatabase.config.url : '');
+    await proxy.up();
+    const config = { kind: 'postgres' as const, url: proxy.url(), poolSize: 4 };
+    const database = await connectDatabase(config);
+    const routes = [
+      implement(countRoute, async () => {
+        const row = await database.db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .executeTakeFirstOrThrow();
+        return { status: 200, data: { count: Number(row.count) } };
+      }),
+    ];
+    const app = await buildApp(testConfig(config), { database, routes });
+    after(async () => {
+      await app.close();
+      await database.close();
+      await proxy.down();
+      await testDatabase.drop();
+    });
+    await migrateUp(database);
+
+    assert.equal((await app.inject({ url: '/api/health' })).statusCode, 200);
+
+    // Idle pooled connections die with the outage; the pool's error listener keeps the process up.
+    await proxy.down();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await app.inject({ url: '/api/health' });
+      assert.equal(response.statusCode, 503);
+      assert.equal(response.json().error.code, 'SERVICE_UNAVAILABLE');
+      assert.equal(response.headers['retry-after'], '5');
+      assert.doesNotMatch(response.body, /ECONNREFUSED|127\.0\.0\.1|terminated/);
+      const query = await app.inject({ url: '/api/test/user-count' });
+      assert.equal(query.statusCode, 503, 'any query during the outage is 503, not 500');
+      assert.equal(query.json().error.code, 'SERVICE_UNAVAILABLE');
+      assert.equal(query.headers['retry-after'], '5');
+    }
+
+    await proxy.up();
+    const recovered = await app.inject({ url: '/api/health' });
+    assert.equal(recovered.statusCode, 200);
+    assert.deepEqual(recovered.json().data, { status: 'ok', database: 'up' });
+    assert.equal((await app.inject({ url: '/api/test/user-count' })).statusCode, 200);
+  });
+});

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { z } from 'zod';
+import { startServer } from '../src/http/server.ts';
+import { defineRoute } from '../src/protocol/contract.ts';
+import { implement } from '../src/protocol/handler.ts';
+import { createTestDatabase, temporaryDirectory, testConfig } from './helpers.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'tenet.js');
+
+/** Starts `tenet start` in a folder and resolves with the process once it listens. */
+async function startCli(cwd: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    cwd,
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Server listening')) {
+    if (child.exitCode !== null) throw new Error(`tenet start exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`tenet start did not listen in time:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, output: () => output };
+}
+
+async function stopCli(child: ChildProcess): Promise<number | null> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('tenet start', () => {
+  test('serves health on the embedded database with no set-up, keeps data across a restart, exits 0 on SIGTERM', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const port = await freePort();
+      const first = await startCli(dir.path, port);
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { success: boolean; data: unknown };
+      assert.deepEqual(body.data, { status: 'ok', database: 'up' });
+      assert.equal(await stopCli(first.child), 0, first.output());
+      assert.match(first.output(), /shutting down/);
+
+      // Secrets generated for development are private to the owner.
+      assert.equal(statSync(join(dir.path, '.tenet', 'secrets.json')).mode & 0o777, 0o600);
+
+      // Write a row behind the server's back, then restart it on the same folder.
+      const pglite = await PGlite.create(join(dir.path, '.tenet', 'pgdata'), { extensions: { uuid_ossp } });
+      await pglite.query(
+        `insert into users (email, password_hash, display_name) values ('kept@example.com', 'x', 'Kept')`,
+      );
+      await pglite.close();
+
+      const second = await startCli(dir.path, port);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/health`)).status, 200);
+      assert.equal(await stopCli(second.child), 0, second.output());
+
+      const reopened = await PGlite.create(join(dir.path, '.tenet', 'pgdata'), { extensions: { uuid_ossp } });
+      const rows = await reopened.query<{ email: string }>('select email from users');
+      const migrations = await reopened.query<{ count: number }>(
+        'select count(*)::int as count from tenet_migrations',
+      );
+      await reopened.close();
+      assert.deepEqual(
+        rows.rows.map((row) => row.email),
+        ['kept@example.com'],
+      );
+      assert.equal(migrations.rows[0]?.count, 1, 'the restart applied nothing twice');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('an invalid configuration refuses to start and names the variable', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const child = spawn(process.execPath, [BIN, 'start'], {
+        cwd: dir.path,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 1);
+      assert.match(stderr, /DATABASE_URL is required in production/);
+      assert.match(stderr, /JWT_SECRET is required in production/);
+      assert.match(stderr, /CSRF_SECRET is required in production/);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('stop() lets an in-flight request finish, then refuses new connections', async () => {
+    const testDatabase = await createTestDatabase();
+    const slow = defineRoute({
+      method: 'GET',
+      path: '/api/test/slow',
+      summary: 'slow',
+      tags: ['test'],
+      access: 'public',
+      responses: { 200: z.object({ done: z.boolean() }) },
+      errors: [],
+    });
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const server = await startServer(testConfig(testDatabase.config, { PORT: '0' }), {
+      routes: [
+        implement(slow, async () => {
+          started();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return { status: 200, data: { done: true } };
+        }),
+      ],
+    });
+    try {
+      const pending = fetch(`${server.url}/api/test/slow`);
+      await inFlight;
+      const stopped = server.stop();
+      const response = await pending;
+      assert.equal(response.status, 200);
+      assert.deepEqual(((await response.json()) as { data: unknown }).data, { done: true });
+      await stopped;
+      await assert.rejects(fetch(`${server.url}/api/health`));
+    } finally {
+      await server.stop();
+      await testDatabase.drop();
+    }
+  });
+});
