@@ -64,6 +64,8 @@ export function testConfig(database: DatabaseConfig, environment: Record<string,
       LOG_LEVEL: 'silent',
       JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop',
       CSRF_SECRET: 'test-csrf-secret-0123456789abcdefghijklmno',
+      // Every test signs in from 127.0.0.1; the rate-limit tests set their own limit.
+      LOGIN_RATE_LIMIT: '100000',
       ...environment,
     },
     { cwd: tmpdir() },

@@ -1,15 +1,21 @@
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { createAuth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { AppError } from '../protocol/errors.ts';
 import type { RouteImplementation } from '../protocol/handler.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
+import { resourceRoutes } from '../resources/index.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { registerRoutes } from './routes.ts';
+
+/** How often expired sessions are deleted (by one instance at a time). */
+export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** @default 1 MiB */
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -77,13 +83,41 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     },
   });
 
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      // An allow-list only: an untrusted Origin is never echoed, and credentials go to listed origins.
+      origin: [...config.corsOrigins],
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'X-CSRF-Token', 'X-Request-Id', 'If-Match'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
+      maxAge: 600,
+    });
+  }
+
   app.setErrorHandler(handleError);
+
+  const auth = createAuth(dependencies.database, config);
+  const cleanUp = () => {
+    auth.cleanUp().catch((error: unknown) => app.log.warn({ err: error }, 'session clean-up failed'));
+  };
+  let cleanUpTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    cleanUpTimer = setInterval(cleanUp, SESSION_CLEANUP_INTERVAL_MS);
+    cleanUpTimer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(cleanUpTimer);
+    await auth.close();
+  });
 
   const implementations: RouteImplementation[] = [
     ...healthRoutes(dependencies.database),
+    ...auth.routes,
+    ...resourceRoutes(dependencies.database, config),
     ...(dependencies.routes ?? []),
   ];
-  registerRoutes(app, implementations);
+  registerRoutes(app, implementations, auth.guard);
 
   return app;
 }

@@ -66,6 +66,7 @@ export function toAppError(error: unknown): AppError {
 /** Sends an error as the failure envelope with its status and headers. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   if (error.headers) reply.headers(error.headers);
+  for (const cookie of error.cookies ?? []) reply.setCookie(cookie.name, cookie.value, cookie.options);
   return reply
     .status(error.status)
     .send(

@@ -3,7 +3,13 @@ import type { z } from 'zod';
 import { pathMatcher, type RouteSpec } from '../protocol/contract.ts';
 import { createMeta, successEnvelope } from '../protocol/envelope.ts';
 import { AppError } from '../protocol/errors.ts';
-import type { Caller, HandlerResult, RequestContext, RouteImplementation } from '../protocol/handler.ts';
+import type {
+  Caller,
+  HandlerResult,
+  RequestContext,
+  RequestFacts,
+  RouteImplementation,
+} from '../protocol/handler.ts';
 import { findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
 import { sendError } from './errors.ts';
 
@@ -11,7 +17,12 @@ import { sendError } from './errors.ts';
  * Decides who is calling a route, before its handler runs: returns the caller, `null` for an
  * anonymous call the route allows, or throws an `AppError` (401, 403).
  */
-export type Authenticate = (route: RouteSpec, request: FastifyRequest) => Promise<Caller | null>;
+export type Authenticate = (route: RouteSpec, facts: RequestFacts) => Promise<Caller | null>;
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+// The guard reads these on writes, so an answer may differ by them.
+const WRITE_VARY = 'Cookie, Origin, Sec-Fetch-Site, X-CSRF-Token';
 
 /** Refuses every route that is not public; the default until authentication is configured. */
 export const publicOnly: Authenticate = async (route) => {
@@ -75,7 +86,13 @@ export function registerRoutes(
       method: route.method,
       url: route.path,
       handler: async (request, reply) => {
-        const caller = await authenticate(route, request);
+        if (WRITE_METHODS.has(route.method)) reply.header('Vary', WRITE_VARY);
+        const caller = await authenticate(route, {
+          method: request.method,
+          cookies: request.cookies ?? {},
+          headers: request.headers,
+          serverOrigin: `${request.protocol}://${request.host}`,
+        });
         const input = {
           params: parsePart('params', route.params, request.params),
           query: parsePart('query', route.query, request.query),

@@ -27,6 +27,12 @@ export interface RouteSpec {
   readonly body?: z.ZodType;
   /** The response body schema per success status; `null` for a status without a body (204). */
   readonly responses: { readonly [S in SuccessStatus]?: z.ZodType | null };
+  /**
+   * How a write is protected against cross-site requests. By default a write that carries an auth
+   * cookie needs the signed double-submit `X-CSRF-Token`, and one without is checked by `Origin`;
+   * `'origin'` checks `Origin` only (login: it opens a session, so it has none to bind a token to).
+   */
+  readonly csrf?: 'origin';
   /** The error codes this route can answer with, beyond those every route can give. */
   readonly errors: readonly ErrorCode[];
 }

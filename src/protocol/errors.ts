@@ -1,3 +1,5 @@
+import type { CookieInstruction } from './handler.ts';
+
 /**
  * The one error catalogue: every code the API can return, its HTTP status and its default message.
  * The spec's sixteen codes and statuses exactly, plus three for proper HTTP (413, 415, 405).
@@ -39,6 +41,8 @@ export interface AppErrorOptions {
   details?: ErrorDetails;
   /** Response headers the error carries, such as `Retry-After` or `Allow`. */
   headers?: Record<string, string>;
+  /** Cookies to set with the error, such as clearing the session after a failed refresh. */
+  cookies?: readonly CookieInstruction[];
   cause?: unknown;
 }
 
@@ -53,6 +57,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly details: ErrorDetails | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly cookies: readonly CookieInstruction[] | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.message ?? errorCatalogue[code].message, { cause: options.cause });
@@ -61,5 +66,6 @@ export class AppError extends Error {
     this.status = errorCatalogue[code].status;
     this.details = options.details;
     this.headers = options.headers;
+    this.cookies = options.cookies;
   }
 }

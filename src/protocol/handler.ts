@@ -24,6 +24,16 @@ export interface Caller {
   role: 'user' | 'admin';
 }
 
+/** What the guard reads of a request before a handler runs; plain values, no framework object. */
+export interface RequestFacts {
+  method: string;
+  cookies: Readonly<Record<string, string | undefined>>;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The server's own origin as the client reached it, such as `https://api.example.com`. */
+  serverOrigin: string;
+}
+
 /** Plain facts about the request that a handler may need; never the framework's request object. */
 export interface RequestContext {
   requestId: string;
