@@ -105,12 +105,13 @@ describe('Origin check on writes without a session', () => {
   });
 
   test('same origin, a CORS_ORIGINS entry, or a non-browser client reach the credential check', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: 'http://localhost:80', host: 'localhost:80' },
       { origin: 'https://app.example.com' },
       { 'sec-fetch-site': 'same-origin' },
       {},
-    ]) {
+    ];
+    for (const headers of cases) {
       const response = await login(headers);
       assert.equal(response.statusCode, 401, JSON.stringify(headers));
       assert.equal(response.json().error.code, 'INVALID_CREDENTIALS');

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { ensureAdmin } from '../auth/admin.ts';
+import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateUp } from '../db/migrate.ts';
@@ -22,8 +24,10 @@ export async function startServer(
   extensions: Omit<AppDependencies, 'database'> = {},
 ): Promise<RunningServer> {
   const database = await connectDatabase(config.database);
+  let adminOutcome: string | undefined;
   try {
     await migrateUp(database);
+    if (config.admin) adminOutcome = await ensureAdmin(database.db, new PasswordHasher(), config.admin);
   } catch (error) {
     await database.close();
     throw error;
@@ -35,6 +39,8 @@ export async function startServer(
     await database.close();
     throw error;
   }
+  if (adminOutcome && config.admin)
+    app.log.info({ email: config.admin.email, outcome: adminOutcome }, 'first admin');
   const url = await app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | undefined;
   const stop = () => {
