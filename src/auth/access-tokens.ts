@@ -7,6 +7,8 @@ export const TOKEN_ISSUER = 'tenet';
 /** The audience written in and required of every access token. */
 export const TOKEN_AUDIENCE = 'tenet-api';
 const MAX_TOKEN_LENGTH = 4096;
+/** Verified tokens remembered, newest kept. @default 10000 */
+export const VERIFIED_CACHE_SIZE = 10_000;
 
 /** A verified access token: who calls, and the refresh family (session) it belongs to. */
 export interface AccessIdentity extends Caller {
@@ -55,7 +57,7 @@ function toIdentity(payload: Record<string, unknown>): AccessIdentity | null {
  * Access tokens: HS256 JWTs with `typ`, `sub`, `role`, `sid`, `iss`, `aud`, `iat`, `exp` and a `kid`
  * header. The first secret signs; every secret verifies, chosen by `kid` (untrusted input: looked up
  * in a Map). The algorithm is pinned, so `none` and every other algorithm are refused. Verified
- * tokens are cached until they expire, which keeps verification off the hot path.
+ * tokens are remembered until they expire, which keeps verification off the hot path.
  */
 export function createAccessTokens(secrets: readonly string[], ttlSeconds: number): AccessTokens {
   const [signingSecret] = secrets;
@@ -73,7 +75,6 @@ export function createAccessTokens(secrets: readonly string[], ttlSeconds: numbe
     allowedIss: TOKEN_ISSUER,
     allowedAud: TOKEN_AUDIENCE,
     requiredClaims: ['typ', 'sub', 'role', 'sid', 'iat', 'exp', 'iss', 'aud'],
-    cache: 10_000,
   };
   const verifiers = new Map(
     secrets.map((secret) => [keyId(secret), createVerifier({ ...options, key: secret })]),

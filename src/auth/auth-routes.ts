@@ -50,7 +50,8 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
 
   return [
     implement(login, async ({ body }, context) => {
-      // Counted before any hashing, so a blocked attempt costs no CPU.
+      // Refused before any lookup when hashing is saturated, and counted before any hashing.
+      hasher.assertCapacity();
       await limiter.consume(context.ip, body.email);
       const account = await findAccountByEmail(db, body.email);
       // Unknown e-mail: the same hashing work and the same answer as a wrong password.
@@ -120,7 +121,7 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
           throw failedSession('TOKEN_INVALID', 'Refresh token reused; the session was revoked');
       }
       const account = await findAccountById(db, outcome.userId);
-      if (!account || !account.is_active) {
+      if (!account?.is_active) {
         await revokeFamily(db, outcome.familyId);
         throw account
           ? failedSession('FORBIDDEN', 'Account is deactivated')

@@ -98,9 +98,9 @@ export const HASHING_RETRY_AFTER_SECONDS = 1;
 
 /** Options of a {@link PasswordHasher}. */
 export interface PasswordHasherOptions {
-  /** Hashes running at once. @default the number of CPUs */
+  /** Hashes running at once. @default the number of CPUs less one (at least 1) */
   concurrency?: number;
-  /** Hashes waiting for a slot before further ones are refused. @default 4 per slot */
+  /** Hashes waiting for a slot before further ones are refused. @default 2 per slot */
   queue?: number;
 }
 
@@ -117,8 +117,9 @@ export class PasswordHasher {
   #dummyHash: Promise<string> | undefined;
 
   constructor(options: PasswordHasherOptions = {}) {
-    this.concurrency = options.concurrency ?? Math.max(1, availableParallelism());
-    this.queue = options.queue ?? this.concurrency * 4;
+    // One core stays free for the event loop, so reads are served while logins hash.
+    this.concurrency = options.concurrency ?? Math.max(1, availableParallelism() - 1);
+    this.queue = options.queue ?? this.concurrency * 2;
   }
 
   /** Hashes a new password. */
@@ -142,14 +143,22 @@ export class PasswordHasher {
     return { valid: false, needsRehash: false };
   }
 
+  /**
+   * Throws 503 at once when every slot and queue place is taken: called before any other work for
+   * a login, so a refused login costs almost nothing.
+   */
+  assertCapacity(): void {
+    if (this.#active >= this.concurrency && this.#waiting.length >= this.queue) {
+      throw new AppError('SERVICE_UNAVAILABLE', {
+        message: 'Too many sign-ins in progress, retry shortly',
+        headers: { 'Retry-After': String(HASHING_RETRY_AFTER_SECONDS) },
+      });
+    }
+  }
+
   async #run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#active >= this.concurrency) {
-      if (this.#waiting.length >= this.queue) {
-        throw new AppError('SERVICE_UNAVAILABLE', {
-          message: 'Too many sign-ins in progress, retry shortly',
-          headers: { 'Retry-After': String(HASHING_RETRY_AFTER_SECONDS) },
-        });
-      }
+      this.assertCapacity();
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#active++;

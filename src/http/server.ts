@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureAdmin } from '../auth/admin.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
-import { connectDatabase } from '../db/connect.ts';
+import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
 import { migrateUp } from '../db/migrate.ts';
 import { type AppDependencies, buildApp } from './app.ts';
 
@@ -12,6 +12,8 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 /** A listening server and the way to stop it. */
 export interface RunningServer {
   app: FastifyInstance;
+  /** The database the server runs on (closed by `stop()`). */
+  database: DatabaseHandle;
   /** The address it listens on, such as `http://127.0.0.1:3000`. */
   url: string;
   /** Stops accepting, waits for in-flight requests (up to the grace period), closes the database. */
@@ -59,7 +61,7 @@ export async function startServer(
     })();
     return stopping;
   };
-  return { app, url, stop };
+  return { app, database, url, stop };
 }
 
 /** Stops the server on SIGTERM and SIGINT, then exits 0 (1 if stopping failed). */
