@@ -40,7 +40,9 @@ test('a kid that names an inherited property is just unknown', () => {
 test('an expired token is "expired", still readable for its session when asked to ignore expiry', async () => {
   const tokens = createAccessTokens([key], 1);
   const token = tokens.sign(identity);
+  assert.deepEqual(tokens.verify(token), { ok: true, identity }, 'verified, and so remembered');
+  assert.deepEqual(tokens.verify(token), { ok: true, identity }, 'served from memory');
   await new Promise((resolve) => setTimeout(resolve, 2100));
-  assert.deepEqual(tokens.verify(token), { ok: false, reason: 'expired' });
+  assert.deepEqual(tokens.verify(token), { ok: false, reason: 'expired' }, 'memory never outlives exp');
   assert.deepEqual(tokens.verifyIgnoringExpiry(token), { ok: true, identity });
 });

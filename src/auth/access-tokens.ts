@@ -86,14 +86,17 @@ export function createAccessTokens(secrets: readonly string[], ttlSeconds: numbe
     ]),
   );
 
-  function verifyWith(table: typeof verifiers, token: string): AccessTokenResult {
+  function verifyWith(table: typeof verifiers, token: string): AccessTokenResult & { expiresAt?: number } {
     if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' };
     const kid = readKeyId(token);
     const verifier = kid === undefined ? undefined : table.get(kid);
     if (!verifier) return { ok: false, reason: 'invalid' };
     try {
-      const identity = toIdentity(verifier(token) as Record<string, unknown>);
-      return identity ? { ok: true, identity } : { ok: false, reason: 'invalid' };
+      const payload = verifier(token) as Record<string, unknown>;
+      const identity = toIdentity(payload);
+      return identity
+        ? { ok: true, identity, expiresAt: Number(payload.exp) * 1000 }
+        : { ok: false, reason: 'invalid' };
     } catch (error) {
       if (error instanceof TokenError && error.code === TokenError.codes.expired)
         return { ok: false, reason: 'expired' };
@@ -101,10 +104,31 @@ export function createAccessTokens(secrets: readonly string[], ttlSeconds: numbe
     }
   }
 
+  // Verified tokens are remembered until their `exp`, keyed by the whole token (so no two tokens
+  // can share an entry): a repeat request costs one Map lookup instead of a signature check.
+  const verified = new Map<string, { identity: AccessIdentity; expiresAt: number }>();
+  function verifyCached(token: string): AccessTokenResult {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAt > Date.now()) return { ok: true, identity: hit.identity };
+      verified.delete(token);
+    }
+    const { expiresAt, ...result } = verifyWith(verifiers, token);
+    if (result.ok && expiresAt !== undefined) {
+      // Oldest first out: Map keeps insertion order.
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value ?? '');
+      verified.set(token, { identity: result.identity, expiresAt });
+    }
+    return result;
+  }
+
   return {
     sign: (identity) =>
       signer({ typ: 'access', sub: identity.userId, role: identity.role, sid: identity.familyId }),
-    verify: (token) => verifyWith(verifiers, token),
-    verifyIgnoringExpiry: (token) => verifyWith(lenient, token),
+    verify: verifyCached,
+    verifyIgnoringExpiry: (token) => {
+      const { expiresAt: _expiresAt, ...result } = verifyWith(lenient, token);
+      return result;
+    },
   };
 }
