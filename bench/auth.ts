@@ -119,6 +119,25 @@ async function main(): Promise<void> {
   console.log(`DB-backed GET, verified access token: ${guarded} req/s (runs ${guardedRates.join(', ')})`);
   console.log(`verification cost: ${((1 - guarded / open) * 100).toFixed(1)}% of the DB-backed GET`);
 
+  // The guard's own CPU per request, independent of load on the machine: verify() timed in process.
+  const { createAccessTokens } = await import('../src/auth/access-tokens.ts');
+  const tokens = createAccessTokens(['bench-jwt-secret-0123456789abcdefghijklmn'], 900);
+  const identity = { userId: userId, role: 'user' as const, familyId: 'bench' };
+  const perCall = (run: (i: number) => void, count: number) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) run(i);
+    return Number(process.hrtime.bigint() - started) / count / 1000;
+  };
+  const fresh = Array.from({ length: 20_000 }, (_, i) => tokens.sign({ ...identity, familyId: `f${i}` }));
+  const firstSight = perCall((i) => tokens.verify(fresh[i] ?? ''), fresh.length);
+  const repeat = perCall((i) => tokens.verify(fresh[i % 1000] ?? ''), 200_000);
+  const requestMicros = 1_000_000 / open;
+  console.log(
+    `verify(): ${firstSight.toFixed(2)} µs on first sight (signature check), ${repeat.toFixed(2)} µs on repeat; ` +
+      `a DB-backed GET takes ${requestMicros.toFixed(0)} µs here, so a repeat request's verification is ` +
+      `${((repeat / requestMicros) * 100).toFixed(2)}% of it (first sight ${((firstSight / requestMicros) * 100).toFixed(1)}%)`,
+  );
+
   const flood = (options: autocannon.Options) =>
     Promise.all([load(read), load({ connections: 50, ...options })]);
   const [readsAlone] = [await load(read)];
