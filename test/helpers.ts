@@ -9,6 +9,7 @@ import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { migrateUp } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { RouteImplementation } from '../src/protocol/handler.ts';
+import { auditResponses } from './response-audit.ts';
 
 /** The PostgreSQL server the suite runs on, or `undefined` for in-memory PGlite. */
 export const serverUrl: string | undefined = process.env.DATABASE_URL?.startsWith('postgres')
@@ -66,6 +67,9 @@ export function testConfig(database: DatabaseConfig, environment: Record<string,
       CSRF_SECRET: 'test-csrf-secret-0123456789abcdefghijklmno',
       // Every test signs in from 127.0.0.1; the rate-limit tests set their own limit.
       LOGIN_RATE_LIMIT: '100000',
+      // Parallel suites on two cores (and PGlite, which runs in the event loop) delay the loop by
+      // seconds; the overload guard is tested on its own with a low threshold.
+      MAX_EVENT_LOOP_DELAY: '0',
       ...environment,
     },
     { cwd: tmpdir() },
@@ -84,7 +88,8 @@ export interface TestApp {
 /** Options for {@link buildTestApp}. */
 export interface TestAppOptions {
   environment?: Record<string, string>;
-  routes?: readonly RouteImplementation[];
+  /** Extra routes, or a function making them from the app's database (a resource on the kit). */
+  routes?: readonly RouteImplementation[] | ((database: DatabaseHandle) => readonly RouteImplementation[]);
 }
 
 /** Builds the app on a fresh migrated database; `close()` drops everything it made. */
@@ -93,7 +98,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = testConfig(testDatabase.config, options.environment);
   const database = await connectDatabase(testDatabase.config);
   await migrateUp(database);
-  const app = await buildApp(config, { database, routes: options.routes ?? [] });
+  const routes = typeof options.routes === 'function' ? options.routes(database) : (options.routes ?? []);
+  const app = await buildApp(config, { database, routes });
+  // Every response body of every test is checked for snake_case, secrets and timestamp formats.
+  const audit = auditResponses(app);
   await app.ready();
   return {
     app,
@@ -103,6 +111,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       await database.close();
       await testDatabase.drop();
+      audit.assertClean();
     },
   };
 }

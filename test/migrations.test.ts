@@ -42,20 +42,35 @@ describe('migration runner', () => {
       applied,
       loadMigrations().map((m) => m.name),
     );
-    assert.deepEqual(await tables(), ['audit_logs', 'posts', 'refresh_tokens', 'tenet_migrations', 'users']);
+    assert.deepEqual(await tables(), [
+      'audit_logs',
+      'posts',
+      'refresh_tokens',
+      'row_counts',
+      'tenet_migrations',
+      'users',
+    ]);
     assert.deepEqual(await migrateUp(database), [], 'a second up applies nothing');
     const status = await migrationStatus(database);
     assert.ok(status.every((state) => state.appliedAt instanceof Date && !state.changed && !state.unknown));
   });
 
   test('down reverts, and up again restores the same schema', async () => {
-    const reverted = await migrateDown(database, 1);
-    assert.deepEqual(reverted, ['0001_initial']);
+    const names = loadMigrations().map((m) => m.name);
+    const reverted = await migrateDown(database, names.length);
+    assert.deepEqual(reverted, [...names].reverse());
     assert.deepEqual(await tables(), [MIGRATIONS_TABLE]);
     const status = await migrationStatus(database);
-    assert.equal(status[0]?.appliedAt, null);
-    assert.deepEqual(await migrateUp(database), ['0001_initial']);
-    assert.deepEqual(await tables(), ['audit_logs', 'posts', 'refresh_tokens', 'tenet_migrations', 'users']);
+    assert.ok(status.every((state) => state.appliedAt === null));
+    assert.deepEqual(await migrateUp(database), names);
+    assert.deepEqual(await tables(), [
+      'audit_logs',
+      'posts',
+      'refresh_tokens',
+      'row_counts',
+      'tenet_migrations',
+      'users',
+    ]);
   });
 
   test('a failing migration rolls back whole and is not recorded', async () => {
@@ -104,11 +119,12 @@ describe('migration runner', () => {
   test('two instances migrating at once: the advisory lock lets exactly one apply', {
     skip: engine === 'pglite' && 'PGlite has a single connection; this needs a PostgreSQL server',
   }, async () => {
-    await migrateDown(database, 1);
+    const names = loadMigrations().map((m) => m.name);
+    await migrateDown(database, names.length);
     const second = await connectDatabase(testDatabase.config);
     try {
       const results = await Promise.all([migrateUp(database), migrateUp(second), migrateUp(database)]);
-      assert.deepEqual(results.flat(), ['0001_initial']);
+      assert.deepEqual(results.flat(), names);
     } finally {
       await second.close();
     }

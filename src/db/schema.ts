@@ -57,10 +57,24 @@ export interface AuditLogsTable {
   updated_at: CreatedTimestamp;
 }
 
+/** `row_counts`: live-row counters kept by triggers (migration 0002); internal, never exposed. */
+export interface RowCountsTable {
+  id: GeneratedAlways<string>;
+  table_name: string;
+  /** `''` for the whole table, else the column that scopes the count (`user_id`). */
+  scope_column: Generated<string>;
+  scope_value: Generated<string>;
+  slot: Generated<number>;
+  live_rows: ColumnType<string, string | number | undefined, string | number>;
+  created_at: CreatedTimestamp;
+  updated_at: CreatedTimestamp;
+}
+
 /** The database as Kysely sees it: snake_case, exactly as the migrations create it. */
 export interface Database {
   users: UsersTable;
   posts: PostsTable;
   refresh_tokens: RefreshTokensTable;
   audit_logs: AuditLogsTable;
+  row_counts: RowCountsTable;
 }

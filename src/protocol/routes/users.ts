@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
+import { defineResourceRoutes } from '../resource-routes.ts';
 
 /** The API representation of a user: camelCase, never a password hash or `deleted_at`. */
 export const userSchema = z.object({
@@ -67,5 +68,74 @@ export const createUser = defineRoute({
   access: 'public',
   body: createUserBodySchema,
   responses: { 201: userSchema },
-  errors: ['VALIDATION_ERROR', 'MISSING_FIELD', 'ALREADY_EXISTS', 'FORBIDDEN', 'INSUFFICIENT_PERMISSIONS'],
+  errors: [
+    'VALIDATION_ERROR',
+    'MISSING_FIELD',
+    'ALREADY_EXISTS',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'INSUFFICIENT_PERMISSIONS',
+  ],
 });
+
+/** The fields a user may change, each required: the `PUT` body; `PATCH` takes any subset. */
+export const userFieldsSchema = z.strictObject({
+  displayName: displayNameSchema,
+  avatarUrl: avatarUrlSchema.nullable(),
+});
+
+/** The user routes on the resource kit (sign-up is `createUser`, above). */
+export const userRoutes = defineResourceRoutes({
+  name: 'user',
+  tag: 'users',
+  collectionPath: '/api/users',
+  itemPath: '/api/users/:id',
+  itemParams: userParamsSchema,
+  item: userSchema,
+  fields: userFieldsSchema,
+  sortable: ['createdAt', 'updatedAt', 'email', 'displayName'],
+  search: 'the e-mail and the display name',
+  access: { read: 'user', create: 'public', write: 'user', restore: 'admin' },
+  owner: 'the user themselves or an admin; DELETE also revokes every session of the user',
+});
+
+/** `GET /api/users`: any signed-in user; search, sort, `includeDeleted` for admins. */
+export const listUsers = userRoutes.list;
+/** `GET /api/users/:id`. */
+export const getUser = userRoutes.get;
+/** `PATCH /api/users/:id`: self or admin. */
+export const updateUser = userRoutes.update;
+/** `PUT /api/users/:id`: self or admin; `displayName` and `avatarUrl` (may be null) required. */
+export const replaceUser = userRoutes.replace;
+/** `DELETE /api/users/:id`: self or admin; soft delete, and every session is revoked. */
+export const deleteUser = userRoutes.remove;
+/** `POST /api/users/:id/restore`: admin; 409 ALREADY_EXISTS when the e-mail was taken meanwhile. */
+export const restoreUser = userRoutes.restore;
+
+function accountRoute<const P extends string>(path: P, summary: string, description: string) {
+  return defineRoute({
+    method: 'POST',
+    path,
+    summary,
+    description,
+    tags: ['users'],
+    access: 'admin',
+    params: userParamsSchema,
+    responses: { 200: userSchema },
+    errors: ['NOT_FOUND', 'UNAUTHORIZED', 'FORBIDDEN', 'INSUFFICIENT_PERMISSIONS', 'CONFLICT'],
+  });
+}
+
+/** `POST /api/users/:id/activate`: admin; lets a deactivated user sign in again. */
+export const activateUser = accountRoute(
+  '/api/users/:id/activate',
+  'Activate a user',
+  'Admin only. Idempotent. Answers with an ETag; honours If-Match.',
+);
+
+/** `POST /api/users/:id/deactivate`: admin; the user can no longer sign in, and every session is revoked. */
+export const deactivateUser = accountRoute(
+  '/api/users/:id/deactivate',
+  'Deactivate a user',
+  'Admin only. Idempotent. Revokes every session of the user. Answers with an ETag; honours If-Match.',
+);

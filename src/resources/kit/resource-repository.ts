@@ -1,0 +1,206 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
+
+/** Any table: the kit's queries are generic, and column names come only from a definition's Maps. */
+type LooseDatabase = Record<string, Record<string, unknown>>;
+
+/** What one page of a list asks for, in columns (already mapped from the client's fields). */
+export interface ListQuery {
+  sortColumn: string;
+  direction: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+  search: string | undefined;
+  includeDeleted: boolean;
+  /** The parent's id, for a nested collection. */
+  parentId: string | undefined;
+}
+
+/**
+ * Below this offset a page is read straight from the table (the rows skipped are few); from it on,
+ * by a deferred join (the rows skipped are read from the index only).
+ */
+export const DEFERRED_JOIN_MIN_OFFSET = 200;
+
+// Column aliases of the list query's scalar subqueries; no table column may use them.
+const TOTAL = 'tenet_total_items';
+const PARENT_LIVE = 'tenet_parent_live';
+
+/** A row locked for the length of a write's transaction. */
+export interface LockedRow<Row> {
+  current: Row;
+  /** Updates the locked row and returns it as stored. */
+  update(changes: Record<string, unknown>): Promise<Row>;
+  /** The transaction, for writes to other tables that must commit or fail with this one. */
+  transaction: Kysely<Database>;
+}
+
+/** Escapes LIKE's wildcards so `search` is matched as plain text. */
+export function likeSubstring(text: string): string {
+  // A client's own % and _ would widen the match beyond the text typed (and cost more to run).
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** The SQL of one resource: lists, lookups and locked writes, through Kysely only. */
+export interface ResourceRepository<Row extends BaseRecord> {
+  /** One page, its scope's exact total, and (nested lists) whether the parent is live. */
+  list(query: ListQuery): Promise<{ records: Row[]; totalItems: number; parentFound: boolean }>;
+  /** The live row with this id. */
+  find(id: string): Promise<Row | undefined>;
+  /** Whether the parent row exists and is live (nested collections). */
+  parentExists(id: string): Promise<boolean>;
+  insert(values: Record<string, unknown>): Promise<Row>;
+  /**
+   * Locks the row (`FOR UPDATE`) in a transaction and runs `work` on it; `undefined` when there is
+   * no such row (live only, unless `includeDeleted`). Whatever `work` throws rolls everything back.
+   */
+  withLockedRow<T>(
+    id: string,
+    options: { includeDeleted: boolean },
+    work: (row: LockedRow<Row>) => Promise<T>,
+  ): Promise<T | undefined>;
+}
+
+/** Builds the repository of a resource definition. */
+export function createResourceRepository<Row extends BaseRecord>(
+  database: Kysely<Database>,
+  definition: ResourceDefinition<ResourceRouteSet, Row>,
+): ResourceRepository<Row> {
+  // One cast at the seam: the kit's queries name tables and columns held in the definition.
+  const db = database as unknown as Kysely<LooseDatabase>;
+  const { table, parent } = definition;
+  const searchColumns = definition.searchColumns ?? [];
+
+  function scoped<O>(
+    builder: SelectQueryBuilder<LooseDatabase, string, O>,
+    query: ListQuery,
+  ): SelectQueryBuilder<LooseDatabase, string, O> {
+    let result = builder;
+    if (!query.includeDeleted) result = result.where('deleted_at', 'is', null);
+    if (parent && query.parentId !== undefined) result = result.where(parent.column, '=', query.parentId);
+    const { search } = query;
+    if (search !== undefined && searchColumns.length > 0) {
+      const pattern = likeSubstring(search);
+      result = result.where((eb) => eb.or(searchColumns.map((column) => eb(column, 'ilike', pattern))));
+    }
+    return result;
+  }
+
+  /** The exact total of a list's scope, as one scalar expression. */
+  function totalExpression(query: ListQuery) {
+    if (definition.countedRows && !query.includeDeleted && query.search === undefined) {
+      // The default scope: the triggers' counters, summed over their slots (no scan).
+      const nested = parent !== undefined && query.parentId !== undefined;
+      return database
+        .selectFrom('row_counts')
+        .select(sql<string>`coalesce(sum(live_rows), 0)`.as('total'))
+        .where('table_name', '=', table)
+        .where('scope_column', '=', nested ? parent.column : '')
+        .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
+    }
+    // A filtered scope (search, includeDeleted) is counted exactly, by scanning what it matches.
+    return scoped(db.selectFrom(table).select(sql<string>`count(*)`.as('total')), query).$castTo<{
+      total: string;
+    }>();
+  }
+
+  /** Whether the parent of a nested list is live, as one scalar expression. */
+  function parentExpression(query: ListQuery) {
+    if (parent === undefined || query.parentId === undefined) return sql<boolean>`true`;
+    return sql<boolean>`exists (${db
+      .selectFrom(parent.table)
+      .select('id')
+      .where('id', '=', query.parentId)
+      .where('deleted_at', 'is', null)})`;
+  }
+
+  return {
+    async list(query) {
+      const { sortColumn, direction } = query;
+      const facts = [totalExpression(query).as(TOTAL), parentExpression(query).as(PARENT_LIVE)] as const;
+      // The total and the parent check ride along as scalar subqueries: one round trip per page.
+      const rows =
+        query.offset < DEFERRED_JOIN_MIN_OFFSET
+          ? await scoped(db.selectFrom(table).selectAll(), query)
+              .select(facts)
+              .orderBy(sortColumn, direction)
+              .orderBy('id', direction)
+              .offset(query.offset)
+              .limit(query.limit)
+              .execute()
+          : // Deferred join: skip the offset on the (covering) index alone, then read only the
+            // page's rows, instead of fetching every skipped row from the table.
+            await db
+              .selectFrom(
+                scoped(db.selectFrom(table).select('id'), query)
+                  .orderBy(sortColumn, direction)
+                  .orderBy('id', direction)
+                  .offset(query.offset)
+                  .limit(query.limit)
+                  .as('page'),
+              )
+              .innerJoin(`${table} as record`, 'record.id', 'page.id')
+              .selectAll('record')
+              .select(facts)
+              .orderBy(`record.${sortColumn}`, direction)
+              .orderBy('record.id', direction)
+              .execute();
+      const first = rows[0];
+      // A page past the end has no rows to carry the total: ask for it alone.
+      const found = first ?? (await db.selectNoFrom(facts).executeTakeFirstOrThrow());
+      const records = rows.map(
+        ({ [TOTAL]: _total, [PARENT_LIVE]: _parent, ...record }) => record as unknown as Row,
+      );
+      return { records, totalItems: Number(found[TOTAL]), parentFound: found[PARENT_LIVE] === true };
+    },
+
+    async find(id) {
+      const row = await db
+        .selectFrom(table)
+        .selectAll()
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row as Row | undefined;
+    },
+
+    async parentExists(id) {
+      if (!parent) return true;
+      const row = await db
+        .selectFrom(parent.table)
+        .select('id')
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async insert(values) {
+      const row = await db.insertInto(table).values(values).returningAll().executeTakeFirstOrThrow();
+      return row as Row;
+    },
+
+    async withLockedRow(id, options, work) {
+      return db.transaction().execute(async (transaction) => {
+        let select = transaction.selectFrom(table).selectAll().where('id', '=', id);
+        if (!options.includeDeleted) select = select.where('deleted_at', 'is', null);
+        const current = (await select.forUpdate().executeTakeFirst()) as Row | undefined;
+        if (current === undefined) return undefined;
+        return work({
+          current,
+          async update(changes) {
+            const row = await transaction
+              .updateTable(table)
+              .set(changes)
+              .where('id', '=', id)
+              .returningAll()
+              .executeTakeFirstOrThrow();
+            return row as Row;
+          },
+          transaction: transaction as unknown as Kysely<Database>,
+        });
+      });
+    },
+  };
+}
