@@ -96,6 +96,7 @@ const environmentSchema = z.object({
   REFRESH_TOKEN_TTL: seconds(604_800, 31_536_000),
   REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  MAX_EVENT_LOOP_DELAY: z.coerce.number().int().min(0).max(60_000).default(1_000),
 });
 
 /** Where the database lives. */
@@ -130,6 +131,8 @@ export interface Config {
   refreshReuseGrace: number;
   /** Login attempts per 15 minutes, per e-mail and per IP. @default 10 */
   loginRateLimit: number;
+  /** Event-loop delay (ms) past which requests get 503 SERVICE_UNAVAILABLE; 0 turns it off. @default 1000 */
+  maxEventLoopDelay: number;
 }
 
 /** A configuration that cannot start; its message names every variable at fault. */
@@ -234,6 +237,7 @@ export function loadConfig(
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.REFRESH_REUSE_GRACE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    maxEventLoopDelay: env.MAX_EVENT_LOOP_DELAY,
   });
 }
 

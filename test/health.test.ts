@@ -125,3 +125,34 @@ describe('GET /api/health', () => {
     assert.equal((await app.inject({ url: '/api/test/user-count' })).statusCode, 200);
   });
 });
+
+describe('overload', () => {
+  test('a blocked event loop past MAX_EVENT_LOOP_DELAY: 503 SERVICE_UNAVAILABLE with Retry-After, then recovery', async () => {
+    const { app, close } = await buildTestApp({ environment: { MAX_EVENT_LOOP_DELAY: '200' } });
+    try {
+      assert.equal((await app.inject({ url: '/api/health' })).statusCode, 200);
+      // Sustained lag, as CPU-bound work would cause: the guard averages the loop delay over
+      // one-second samples, so hold the loop in 300 ms bursts across more than two samples.
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        const burst = Date.now() + 300;
+        while (Date.now() < burst) {
+          // busy
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const overloaded = await app.inject({ url: '/api/health' });
+      assert.equal(overloaded.statusCode, 503);
+      assert.equal(overloaded.json().error.code, 'SERVICE_UNAVAILABLE');
+      assert.equal(overloaded.headers['retry-after'], '10');
+      let recovered = 503;
+      for (let attempt = 0; attempt < 30 && recovered !== 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        recovered = (await app.inject({ url: '/api/health' })).statusCode;
+      }
+      assert.equal(recovered, 200, 'answers again once the loop is free');
+    } finally {
+      await close();
+    }
+  });
+});

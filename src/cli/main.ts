@@ -3,6 +3,9 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
 import { startServer, stopOnSignals } from '../http/server.ts';
+import { openapiCommand } from './openapi-command.ts';
+import { seedCommand } from './seed-command.ts';
+import { usersCommand } from './users-command.ts';
 
 const USAGE = `Usage: tenet <command>
 
@@ -12,6 +15,11 @@ Commands:
   migrate down [--steps N]
                          revert the last N applied migrations (default 1)
   migrate status         list migrations and whether each is applied
+  openapi                print the OpenAPI 3.1 document of the API (JSON)
+  users create --email E [--display-name N] [--admin]
+                         create a user; the password is asked for (or read from stdin)
+  seed [--users N] [--posts M]
+                         fill the database with fake users and posts (never in production)
   help                   show this text
 
 Configuration comes from the environment; see the README.`;
@@ -78,6 +86,8 @@ export async function run(
     output.out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
+  if (command === 'openapi') return openapiCommand(rest, output);
   let config: Config;
   try {
     config = loadConfig(environment);
@@ -96,6 +106,10 @@ export async function run(
     }
     case 'migrate':
       return migrate(config, rest, output);
+    case 'seed':
+      return seedCommand(config, rest, { out: output.out, error: output.error, progress: process.stderr });
+    case 'users':
+      return usersCommand(config, rest, { stdin: process.stdin, out: output.out, error: output.error });
     default:
       output.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;

@@ -10,6 +10,7 @@ import { AppError } from '../protocol/errors.ts';
 import type { RouteImplementation } from '../protocol/handler.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { resourceRoutes } from '../resources/index.ts';
+import { registerDocs } from './docs.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { registerRoutes } from './routes.ts';
@@ -74,7 +75,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   await app.register(helmet, { global: true });
   await app.register(cookie);
   await app.register(underPressure, {
-    maxEventLoopDelay: 1_000,
+    maxEventLoopDelay: config.maxEventLoopDelay,
     pressureHandler: async () => {
       throw new AppError('SERVICE_UNAVAILABLE', {
         message: 'Server overloaded, retry later',
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     ...(dependencies.routes ?? []),
   ];
   registerRoutes(app, implementations, auth.guard);
+  registerDocs(app);
 
   return app;
 }

@@ -45,6 +45,7 @@ export const commonErrorCodes = [
   'RATE_LIMITED',
   'INTERNAL_ERROR',
   'SERVICE_UNAVAILABLE',
+  'DATABASE_ERROR',
 ] as const satisfies readonly ErrorCode[];
 
 /** Declares a route; the declaration is frozen so nothing can change the contract at run time. */

@@ -1,0 +1,12 @@
+export { type ClientOptions, createClient, type FetchLike, type TenetClient } from './client.ts';
+export {
+  type ClientErrorCode,
+  type CodesOf,
+  errorVariants,
+  type FailureKind,
+  variantForStatus,
+} from './errors.ts';
+export type { BroadcastChannelLike, LockManagerLike, RefreshOutcome } from './refresh.ts';
+export type * from './results.ts';
+export { type RouteName, type RouteOf, routeManifest } from './routes.ts';
+export type { CallOptions } from './types.ts';

@@ -1,0 +1,42 @@
+import packageJson from '../../package.json' with { type: 'json' };
+import { createOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from '../protocol/openapi.ts';
+import { contractRoutes } from '../protocol/openapi-routes.ts';
+
+const DESCRIPTION = `The Backend Systems Protocols, made executable.
+
+**Envelope.** Every response with a body is \`{ success, data | error, meta }\`; \`meta.requestId\` equals
+the \`X-Request-Id\` response header. A 204 has no body. This document and \`/docs\` are not enveloped.
+
+**Errors.** \`error.code\` is a stable UPPER_SNAKE code; each response below lists the codes it can carry.
+\`details\` maps a camelCase field path to messages. An unknown path answers 404 \`NOT_FOUND\`; a known
+path with a method it does not declare answers 405 \`METHOD_NOT_ALLOWED\` with an \`Allow\` header.
+
+**Authentication.** \`POST /api/auth/login\` sets the \`access_token\`, \`refresh_token\` and \`csrf_token\`
+cookies. On 401 \`TOKEN_EXPIRED\`, call \`POST /api/auth/refresh\` once and retry. Writes that carry an
+auth cookie send the \`csrf_token\` cookie's value as \`X-CSRF-Token\`.
+
+**Retrying.** 429 and 503 carry \`Retry-After\` (seconds).`;
+
+/** The `info` of this server's document: name, version and license from package.json. */
+export const apiInfo: OpenApiInfo = {
+  title: 'tenet API',
+  version: packageJson.version,
+  description: DESCRIPTION,
+  license: { name: `${packageJson.license} License`, identifier: packageJson.license },
+};
+
+/** A description for each tag of the contract's routes. */
+export const tagDescriptions: Readonly<Record<string, string>> = {
+  health: 'Liveness and database reachability',
+  auth: 'Sign in and out, session refresh, the signed-in user',
+  users: 'User accounts: sign-up, profiles, activation',
+  posts: 'Posts written by users',
+};
+
+let document: OpenApiDocument | undefined;
+
+/** The OpenAPI document of the contract, generated once per process. */
+export function apiDocument(): OpenApiDocument {
+  document ??= createOpenApiDocument({ info: apiInfo, routes: contractRoutes, tagDescriptions });
+  return document;
+}
