@@ -1,71 +1,35 @@
 import type { RouteSpec } from '../contract.ts';
-import { getCurrentUser, login, logout, refreshSession } from './auth.ts';
-import { getHealth } from './health.ts';
-import {
-  createPost,
-  deletePost,
-  getPost,
-  listUserPosts,
-  replacePost,
-  restorePost,
-  updatePost,
-} from './posts.ts';
-import {
-  activateUser,
-  createUser,
-  deactivateUser,
-  deleteUser,
-  getUser,
-  listUsers,
-  replaceUser,
-  restoreUser,
-  updateUser,
-} from './users.ts';
+import * as auth from './auth.ts';
+import * as health from './health.ts';
+import * as posts from './posts.ts';
+import * as users from './users.ts';
 
-export { getCurrentUser, login, logout, refreshSession } from './auth.ts';
-export { getHealth } from './health.ts';
-export {
-  createPost,
-  deletePost,
-  getPost,
-  listUserPosts,
-  replacePost,
-  restorePost,
-  updatePost,
-} from './posts.ts';
-export {
-  activateUser,
-  createUser,
-  deactivateUser,
-  deleteUser,
-  getUser,
-  listUsers,
-  replaceUser,
-  restoreUser,
-  updateUser,
-} from './users.ts';
+export * from './auth.ts';
+export * from './health.ts';
+export * from './posts.ts';
+export * from './users.ts';
 
-/** Every route of the API. */
+/** Every route of the API; each is also exported by its name, which is its operationId. */
 export const routes: readonly RouteSpec[] = [
-  getHealth,
-  login,
-  logout,
-  refreshSession,
-  getCurrentUser,
-  createUser,
-  listUsers,
-  getUser,
-  updateUser,
-  replaceUser,
-  deleteUser,
-  restoreUser,
-  activateUser,
-  deactivateUser,
-  listUserPosts,
-  createPost,
-  getPost,
-  updatePost,
-  replacePost,
-  deletePost,
-  restorePost,
+  health.getHealth,
+  auth.login,
+  auth.logout,
+  auth.refreshSession,
+  auth.getCurrentUser,
+  users.createUser,
+  users.listUsers,
+  users.getUser,
+  users.updateUser,
+  users.replaceUser,
+  users.deleteUser,
+  users.restoreUser,
+  users.activateUser,
+  users.deactivateUser,
+  posts.listUserPosts,
+  posts.createPost,
+  posts.getPost,
+  posts.updatePost,
+  posts.replacePost,
+  posts.deletePost,
+  posts.restorePost,
 ];
