@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../protocol/errors.ts';
 import { implement, type RequestContext, type RouteImplementation } from '../protocol/handler.ts';
 import { getCurrentUser, login, logout, refreshSession } from '../protocol/routes/auth.ts';
-import { userToApi } from '../resources/users/user-record.ts';
+import { type UserRecord, userToApi } from '../resources/users/user-record.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { findAccountByEmail, findAccountById, updatePasswordHash } from './account-repository.ts';
 import { recordAudit } from './audit.ts';
@@ -45,6 +45,16 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
     userId: string | null,
     metadata?: Record<string, unknown>,
   ) => recordAudit(db, { action, userId, ip: context.ip, requestId: context.requestId, metadata });
+  // The answer of a sign-in or refresh: the user, and the three cookies of the session.
+  const signedIn = (account: UserRecord, familyId: string, refreshToken: string, csrf: string) => ({
+    status: 200 as const,
+    data: userToApi(account),
+    cookies: sessionCookies(config, {
+      access: tokens.sign({ userId: account.id, role: account.role, familyId }),
+      refresh: refreshToken,
+      csrf,
+    }),
+  });
   const failedSession = (code: 'UNAUTHORIZED' | 'TOKEN_INVALID' | 'FORBIDDEN', message?: string) =>
     new AppError(code, { message, cookies: clearedSessionCookies(config) });
 
@@ -74,15 +84,12 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
         ttlSeconds: config.refreshTokenTtl,
       });
       await audit(context, 'login.success', account.id);
-      return {
-        status: 200,
-        data: userToApi(account),
-        cookies: sessionCookies(config, {
-          access: tokens.sign({ userId: account.id, role: account.role, familyId: session.familyId }),
-          refresh: session.token,
-          csrf: createCsrfToken(config.csrfSecret, session.familyId),
-        }),
-      };
+      return signedIn(
+        account,
+        session.familyId,
+        session.token,
+        createCsrfToken(config.csrfSecret, session.familyId),
+      );
     }),
 
     implement(logout, async (_input, context) => {
@@ -133,15 +140,7 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
         currentCsrf && isCsrfTokenForFamily(config.csrfSecret, outcome.familyId, currentCsrf)
           ? currentCsrf
           : createCsrfToken(config.csrfSecret, outcome.familyId);
-      return {
-        status: 200,
-        data: userToApi(account),
-        cookies: sessionCookies(config, {
-          access: tokens.sign({ userId: account.id, role: account.role, familyId: outcome.familyId }),
-          refresh: outcome.token,
-          csrf,
-        }),
-      };
+      return signedIn(account, outcome.familyId, outcome.token, csrf);
     }),
 
     implement(getCurrentUser, async (_input, context) => {
