@@ -23,6 +23,28 @@ describe('GET /api/openapi.json', () => {
     assert.equal(response.headers['x-request-id'] !== undefined, true);
   });
 
+  test('each kit operation names its resource and action (x-tenet-resource), for generic clients', async () => {
+    const body = (await test_.app.inject({ url: '/api/openapi.json' })).json();
+    const found = new Map<string, string>();
+    for (const [path, item] of Object.entries<Record<string, { 'x-tenet-resource'?: unknown }>>(body.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const resource = operation['x-tenet-resource'];
+        if (resource) found.set(`${method.toUpperCase()} ${path}`, JSON.stringify(resource));
+      }
+    }
+    assert.equal(found.get('GET /api/users'), '{"name":"users","action":"list"}');
+    assert.equal(found.get('POST /api/users'), '{"name":"users","action":"create"}');
+    assert.equal(found.get('GET /api/users/{id}/posts'), '{"name":"posts","action":"list","parent":"users"}');
+    assert.equal(
+      found.get('POST /api/users/{id}/posts'),
+      '{"name":"posts","action":"create","parent":"users"}',
+    );
+    assert.equal(found.get('DELETE /api/posts/{id}'), '{"name":"posts","action":"delete"}');
+    assert.equal(found.get('POST /api/posts/{id}/restore'), '{"name":"posts","action":"restore"}');
+    assert.equal(found.get('POST /api/auth/login'), undefined);
+    assert.equal(found.size, 15);
+  });
+
   test('a wrong method is 405 with Allow, like the contract routes', async () => {
     const response = await test_.app.inject({ method: 'POST', url: '/api/openapi.json' });
     assert.equal(response.statusCode, 405);

@@ -13,6 +13,15 @@ export type Access = 'public' | 'user' | 'admin';
 /** The success statuses a route can declare. */
 export type SuccessStatus = 200 | 201 | 204;
 
+/** What a route does for a resource of the kit, so generic tools (the console) can find it. */
+export interface ResourceOperation {
+  /** The resource's plural name, as in its paths and tag: `'posts'`. */
+  readonly name: string;
+  readonly action: 'list' | 'get' | 'create' | 'update' | 'replace' | 'delete' | 'restore';
+  /** For a nested collection (`/api/users/:id/posts`): the parent resource's name. */
+  readonly parent?: string;
+}
+
 /** One route of the API, as data: the single source for the server, the client, OpenAPI and `tenet check`. */
 export interface RouteSpec {
   readonly method: HttpMethod;
@@ -35,6 +44,8 @@ export interface RouteSpec {
   readonly csrf?: 'origin';
   /** The error codes this route can answer with, beyond those every route can give. */
   readonly errors: readonly ErrorCode[];
+  /** Set by `defineResourceRoutes`; published as `x-tenet-resource` on the OpenAPI operation. */
+  readonly resource?: ResourceOperation;
 }
 
 /** Error codes any route can answer with (malformed request, overload, failure). */

@@ -1,4 +1,4 @@
-import type { HttpMethod } from './contract.ts';
+import type { HttpMethod, ResourceOperation } from './contract.ts';
 
 /** A JSON Schema as plain JSON. */
 export type JsonSchema = Record<string, unknown>;
@@ -48,6 +48,8 @@ export interface OpenApiOperation {
   parameters: (OpenApiParameter | Reference)[];
   requestBody?: { required: true; content: { 'application/json': OpenApiMediaType } };
   responses: Record<string, OpenApiResponse | Reference>;
+  /** Which resource operation of the kit this is, for generic clients such as the console. */
+  'x-tenet-resource'?: ResourceOperation;
 }
 
 /** A header a response carries. */

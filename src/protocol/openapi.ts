@@ -144,6 +144,7 @@ function operation(
         }
       : {}),
     responses,
+    ...(route.resource ? { 'x-tenet-resource': { ...route.resource } } : {}),
   };
 }
 

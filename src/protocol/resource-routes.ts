@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Access, defineRoute } from './contract.ts';
+import { type Access, defineRoute, type ResourceOperation } from './contract.ts';
 import type { ErrorCode } from './errors.ts';
 import { pageSchema, paginationQuerySchema } from './pagination.ts';
 
@@ -86,6 +86,8 @@ export interface ResourceRoutesOptions<
   access: ResourceAccess;
   /** The owner rule for writes, for descriptions: `'the author or an admin'`. */
   owner?: string;
+  /** For a nested collection: the parent resource's plural name (`'users'`). */
+  parent?: string;
 }
 
 function writeErrors(access: Access): ErrorCode[] {
@@ -128,12 +130,19 @@ export function defineResourceRoutes<
 ) {
   const { name, tag, access } = options;
   const tags = [tag];
+  const parent = options.collectionParams === undefined ? undefined : options.parent;
+  // Only the collection routes are nested under the parent; item routes stand on their own path.
+  const resource = (action: ResourceOperation['action']): ResourceOperation =>
+    parent === undefined || (action !== 'list' && action !== 'create')
+      ? { name: tag, action }
+      : { name: tag, action, parent };
   const owner = options.owner ? ` Allowed to ${options.owner}.` : '';
   const searchNote = options.search ? ` search matches ${options.search}, case-insensitively.` : '';
   const create = defineRoute({
     method: 'POST',
     path: options.collectionPath,
     summary: `Create a ${name}`,
+    resource: resource('create'),
     description: `201 with Location and ETag.${owner}`,
     tags,
     access: access.create,
@@ -153,6 +162,7 @@ export function defineResourceRoutes<
       method: 'GET',
       path: options.collectionPath,
       summary: `List ${tag}`,
+      resource: resource('list'),
       description:
         `Paginated; sortBy one of ${options.sortable.join(', ')}; the id breaks ties.${searchNote} ` +
         'includeDeleted=true lists soft-deleted items too (admins only).',
@@ -167,6 +177,7 @@ export function defineResourceRoutes<
       method: 'GET',
       path: options.itemPath,
       summary: `Get a ${name}`,
+      resource: resource('get'),
       description: ETAG_NOTE,
       tags,
       access: access.read,
@@ -178,6 +189,7 @@ export function defineResourceRoutes<
       method: 'PATCH',
       path: options.itemPath,
       summary: `Update some fields of a ${name}`,
+      resource: resource('update'),
       description: `Any subset of the updatable fields; an empty object changes nothing.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -190,6 +202,7 @@ export function defineResourceRoutes<
       method: 'PUT',
       path: options.itemPath,
       summary: `Replace a ${name}`,
+      resource: resource('replace'),
       description: `Every updatable field is required.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -209,6 +222,7 @@ export function defineResourceRoutes<
       method: 'DELETE',
       path: options.itemPath,
       summary: `Delete a ${name}`,
+      resource: resource('delete'),
       description: `Soft delete: 204, then 404 everywhere until restored.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -220,6 +234,7 @@ export function defineResourceRoutes<
       method: 'POST',
       path: `${options.itemPath}/restore` as `${ItemPath}/restore`,
       summary: `Restore a deleted ${name}`,
+      resource: resource('restore'),
       description:
         'Undoes a soft delete (a live item is returned as it is). 409 ALREADY_EXISTS when a unique value ' +
         `was taken meanwhile. ${IF_MATCH_NOTE}`,

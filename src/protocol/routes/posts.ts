@@ -47,6 +47,7 @@ export const postRoutes = defineResourceRoutes({
   tag: 'posts',
   collectionPath: '/api/users/:id/posts',
   collectionParams: userParamsSchema,
+  parent: 'users',
   itemPath: '/api/posts/:id',
   itemParams: postParamsSchema,
   item: postSchema,

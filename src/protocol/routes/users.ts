@@ -66,6 +66,7 @@ export const createUser = defineRoute({
     'authenticated calls need X-CSRF-Token. The e-mail is trimmed and lower-cased.',
   tags: ['users'],
   access: 'public',
+  resource: { name: 'users', action: 'create' },
   body: createUserBodySchema,
   responses: { 201: userSchema },
   errors: [
