@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
-import { startServer, stopOnSignals } from '../http/server.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Database } from '../../db/schema.ts';
-import type { RouteSpec } from '../../protocol/contract.ts';
+import type { Database } from '../db/schema.ts';
+import type { RouteSpec } from '../protocol/contract.ts';
 
 /** The routes of a resource as `defineResourceRoutes` declares them (`create` is optional). */
 export interface ResourceRouteSet {
@@ -32,7 +32,7 @@ export type Representation<Routes extends ResourceRouteSet> = z.input<Routes['ge
 
 /**
  * One resource on the kit: its routes (the contract) plus how they are stored. Give it to
- * {@link defineResource}, then pass the result to `resourceImplementations`.
+ * {@link defineResourceStorage}, then pass the result to `implementResource`.
  */
 export interface ResourceDeclaration<Routes extends ResourceRouteSet, Row extends BaseRecord> {
   routes: Routes;
@@ -85,7 +85,7 @@ function checkColumn(resource: string, column: string): void {
  * Checks a resource declaration and builds its lookups. The client's `sortBy` and body keys are
  * mapped to columns through Maps built here, never by indexing a plain object (`__proto__`).
  */
-export function defineResource<Routes extends ResourceRouteSet, Row extends BaseRecord>(
+export function defineResourceStorage<Routes extends ResourceRouteSet, Row extends BaseRecord>(
   declaration: ResourceDeclaration<Routes, Row>,
 ): ResourceDefinition<Routes, Row> {
   const { table } = declaration;

@@ -1,5 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
 
 /** Any table: the kit's queries are generic, and column names come only from a definition's Maps. */
