@@ -43,7 +43,7 @@ export function authImplementations(services: AuthServices): Implementations<Aut
     context: RequestContext,
     action: Parameters<typeof recordAudit>[1]['action'],
     userId: string | null,
-    metadata?: Record<string, unknown>,
+    metadata?: Parameters<typeof recordAudit>[1]['metadata'],
   ) => recordAudit(db, { action, userId, ip: context.ip, requestId: context.requestId, metadata });
   // The answer of a sign-in or refresh: the user, and the three cookies of the session.
   const signedIn = (account: UserRecord, familyId: string, refreshToken: string, csrf: string) => ({

@@ -1,3 +1,11 @@
+export {
+  defineResource,
+  type IdStrategy,
+  type Resource,
+  type ResourceContract,
+  type ResourceSpec,
+  type SnakeCase,
+} from './define-resource.ts';
 export { assertIfMatch, entityTag } from './etag.ts';
 export {
   type AnyAppModule,

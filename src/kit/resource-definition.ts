@@ -44,6 +44,8 @@ export interface ResourceDeclaration<Routes extends ResourceRouteSet, Row extend
   sortColumns: { readonly [F in SortField<Routes>]: string };
   /** The column behind each field of the create and update bodies. */
   fieldColumns: { readonly [F in BodyFields<Routes>]: string };
+  /** The column behind each equality filter of the list (`?userId=` -> `user_id`). */
+  filterColumns?: Readonly<Record<string, string>>;
   /** Columns `search` matches as a case-insensitive substring (any of them). */
   searchColumns?: readonly string[];
   /**
@@ -73,6 +75,7 @@ export interface ResourceDefinition<Routes extends ResourceRouteSet, Row extends
   extends ResourceDeclaration<Routes, Row> {
   readonly sortColumnByField: ReadonlyMap<string, string>;
   readonly columnByField: ReadonlyMap<string, string>;
+  readonly filterColumnByField: ReadonlyMap<string, string>;
 }
 
 const COLUMN = /^[a-z][a-z0-9_]{0,62}$/;
@@ -92,16 +95,18 @@ export function defineResourceStorage<Routes extends ResourceRouteSet, Row exten
   checkColumn(table, table);
   const sortColumnByField = new Map<string, string>(Object.entries(declaration.sortColumns));
   const columnByField = new Map<string, string>(Object.entries(declaration.fieldColumns));
+  const filterColumnByField = new Map<string, string>(Object.entries(declaration.filterColumns ?? {}));
   if (sortColumnByField.get('createdAt') !== 'created_at') {
     throw new Error(`${table}: sortColumns must map createdAt to created_at (the default order)`);
   }
   const columns = [
     ...sortColumnByField.values(),
     ...columnByField.values(),
+    ...filterColumnByField.values(),
     ...(declaration.searchColumns ?? []),
     ...(declaration.ownerColumn ? [declaration.ownerColumn] : []),
     ...(declaration.parent ? [declaration.parent.column, declaration.parent.table] : []),
   ];
   for (const column of columns) checkColumn(table, column);
-  return Object.freeze({ ...declaration, sortColumnByField, columnByField });
+  return Object.freeze({ ...declaration, sortColumnByField, columnByField, filterColumnByField });
 }

@@ -98,6 +98,10 @@ export function implementResource<Routes extends ResourceRouteSet, Row extends B
       offset: pageOffset(page, pageSize),
       limit: pageSize,
       search: typeof query.search === 'string' ? query.search : undefined,
+      // The query passed a strict schema; each filter's column comes from the definition's Map.
+      filters: [...definition.filterColumnByField].flatMap(([field, column]) =>
+        query[field] === undefined ? [] : [{ column, value: query[field] }],
+      ),
       includeDeleted,
       parentId,
     });
