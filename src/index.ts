@@ -4,7 +4,9 @@
 export { appContract, buildApp, type ReferenceAppOptions, referenceDocument } from './app/app.ts';
 export { type RunningServer, startServer, stopOnSignals } from './app/server.ts';
 export { type UserRecord, userToApi } from './auth/account.ts';
+export { ensureAdmin } from './auth/admin.ts';
 export { type Auth, createAuth } from './auth/index.ts';
+export { PasswordHasher } from './auth/passwords.ts';
 export { type Config, ConfigError, type DatabaseConfig, loadConfig } from './config.ts';
 export { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 export {
@@ -15,7 +17,8 @@ export {
   migrateUp,
   migrationStatus,
 } from './db/migrate.ts';
-export type { Database } from './db/schema.ts';
+export type * from './db/schema.ts';
+export { generateDatabaseTypes } from './db/types-generator.ts';
 export { type AppService, type CreateAppOptions, createApp } from './http/app.ts';
 export { appDocument, defaultApiInfo } from './http/docs-document.ts';
 export { healthImplementations } from './http/health.ts';
