@@ -13,6 +13,7 @@ import { resourceRoutes } from '../resources/index.ts';
 import { registerDocs } from './docs.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { registerJsonParser } from './json-body.ts';
 import { registerRoutes } from './routes.ts';
 
 /** How often expired sessions are deleted (by one instance at a time). */
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
 
   // text/plain is what a browser sends cross-site without a preflight; only JSON is parsed.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

@@ -10,7 +10,7 @@ import type {
   RequestFacts,
   RouteImplementation,
 } from '../protocol/handler.ts';
-import { findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
+import { fieldDetails, findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
 import { sendError } from './errors.ts';
 
 /**
@@ -40,7 +40,7 @@ function parsePart(part: InputPart, schema: z.ZodType | undefined, value: unknow
   if (nul.length > 0) {
     // Postgres cannot store NUL in text; refusing it here keeps it from becoming a 500.
     throw new AppError(part === 'params' ? 'INVALID_INPUT' : 'VALIDATION_ERROR', {
-      details: Object.fromEntries(nul.map((field) => [field, ['Must not contain NUL characters']])),
+      details: fieldDetails(nul, 'Must not contain NUL characters'),
     });
   }
   if (part === 'body' && !isPlainObject(value)) {
