@@ -4,8 +4,8 @@
  * (Hangul fillers, braille blank, combining grapheme joiner, variation selectors). Published as
  * the schema's `pattern`, so the document refuses what the server refuses.
  */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: a class of single code points, each tested alone.
 export const VISIBLE_TEXT_PATTERN =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: single code points, each tested alone.
   /[^\p{Cf}\p{Cc}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]/u;
 
 /** The message for text made only of invisible characters. */
