@@ -120,7 +120,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     ...resourceRoutes(dependencies.database, config),
     ...(dependencies.routes ?? []),
   ];
-  registerRoutes(app, implementations, auth.guard);
+  registerRoutes(app, implementations, auth.guard, config.publicOrigins);
   registerDocs(app);
 
   return app;

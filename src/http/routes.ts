@@ -80,7 +80,14 @@ export function registerRoutes(
   app: FastifyInstance,
   implementations: readonly RouteImplementation[],
   authenticate: Authenticate = publicOnly,
+  publicOrigins: readonly string[] = [],
 ): void {
+  const ownOrigins = new Set(publicOrigins);
+  const firstOrigin = publicOrigins[0] ?? '';
+  // The server's origin comes from PUBLIC_URL, never from Host: a DNS-rebinding page sets both
+  // Host and Origin to its own name. With several public origins, the one the browser named.
+  const serverOrigin = (origin: string | undefined) =>
+    origin !== undefined && ownOrigins.has(origin) ? origin : firstOrigin;
   for (const { route, handler } of implementations) {
     app.route({
       method: route.method,
@@ -91,7 +98,7 @@ export function registerRoutes(
           method: request.method,
           cookies: request.cookies ?? {},
           headers: request.headers,
-          serverOrigin: `${request.protocol}://${request.host}`,
+          serverOrigin: serverOrigin(request.headers.origin),
         });
         const input = {
           params: parsePart('params', route.params, request.params),
