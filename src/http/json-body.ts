@@ -15,6 +15,6 @@ export function registerJsonParser(app: FastifyInstance): void {
       done(tooDeepError(), undefined);
       return;
     }
-    parse(request, body, done);
+    parse(request, body as string, done);
   });
 }
