@@ -10,6 +10,7 @@ import { AppError } from '../protocol/errors.ts';
 import type { RouteImplementation } from '../protocol/handler.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { resourceRoutes } from '../resources/index.ts';
+import { handleClientError, handleFrameworkError } from './client-errors.ts';
 import { registerDocs } from './docs.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -51,6 +52,9 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 256 },
+    // What fails before routing, or before Fastify sees a request, still gets the envelope.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
 
   // text/plain is what a browser sends cross-site without a preflight; only JSON is parsed.
