@@ -105,6 +105,9 @@ function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger)
       if (closed) return;
       closed = true;
       await db.destroy();
+      // Kysely ends the pool only if it ran a query itself; sessions (migrations) use the pool
+      // directly, and an idle client left open kept `tenet migrate up` alive for 30 s.
+      if (!pool.ended) await pool.end();
     },
   };
 }
