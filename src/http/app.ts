@@ -10,10 +10,12 @@ import { AppError } from '../protocol/errors.ts';
 import type { Implementations } from '../protocol/handler.ts';
 import type { OpenApiInfo } from '../protocol/openapi.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
+import { handleClientError, handleFrameworkError } from './client-errors.ts';
 import { pairImplementations } from './contract-check.ts';
 import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
+import { registerJsonParser } from './json-body.ts';
 import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
 
 /** @default 1 MiB */
@@ -68,10 +70,14 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 256 },
+    // What fails before routing, or before Fastify sees a request, still gets the envelope.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
 
   // text/plain is what a browser sends cross-site without a preflight; only JSON is parsed.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -125,7 +131,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     for (const service of services) await service.close?.();
   });
 
-  registerRoutes(app, routes, options.authenticate ?? publicOnly);
+  registerRoutes(app, routes, options.authenticate ?? publicOnly, config.publicOrigins);
   registerDocs(app, appDocument(options.contract, options.document));
 
   return app;
