@@ -3,6 +3,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
 import { startServer, stopOnSignals } from '../http/server.ts';
+import { checkCommand } from './check-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
@@ -16,6 +17,8 @@ Commands:
                          revert the last N applied migrations (default 1)
   migrate status         list migrations and whether each is applied
   openapi                print the OpenAPI 3.1 document of the API (JSON)
+  check <base-url> [--email E --password P | --sign-up] [--json] [--only area,...]
+                         probe a running API (tenet or not) for breaches of the protocol
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
   seed [--users N] [--posts M]
@@ -88,6 +91,8 @@ export async function run(
   }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
   if (command === 'openapi') return openapiCommand(rest, output);
+  // A client of another server: it reads no configuration of this one.
+  if (command === 'check') return checkCommand(rest, output);
   let config: Config;
   try {
     config = loadConfig(environment);
