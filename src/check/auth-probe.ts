@@ -235,12 +235,13 @@ export async function probeLogout(context: CheckContext): Promise<void> {
 export async function probeCsrf(context: CheckContext): Promise<void> {
   const { client, findings, endpoints } = context;
   const userPath = context.user?.id ? fillPath(endpoints.user, endpoints.user, context.user.id) : undefined;
-  if (userPath && typeof context.user?.displayName === 'string') {
-    // An unchanged display name: harmless if the server wrongly accepts it.
+  if (userPath) {
+    // The unchanged display name (or nothing): harmless if the server wrongly accepts it.
+    const displayName = context.user?.displayName;
     const patch = await client.send({
       method: 'PATCH',
       path: userPath,
-      body: { displayName: context.user.displayName },
+      body: typeof displayName === 'string' ? { displayName } : {},
       csrf: false,
     });
     if (patch.status !== 404 && patch.status !== 405) {

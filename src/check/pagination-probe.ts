@@ -23,6 +23,7 @@ interface Page {
   };
 }
 
+/** Reads a page: `page` when items and a pagination object are there, `problem` when anything is missing. */
 function readPage(exchange: Exchange): { page?: Page; problem?: string } {
   if (exchange.status !== 200) return { problem: `status ${exchange.status}` };
   const data = (exchange.json as { data?: unknown } | undefined)?.data as Record<string, unknown> | undefined;
@@ -32,18 +33,24 @@ function readPage(exchange: Exchange): { page?: Page; problem?: string } {
   const missing = Object.entries(PAGINATION_FIELDS)
     .filter(([name, type]) => typeof pagination[name] !== type)
     .map(([name, type]) => `${name} (${type})`);
-  if (missing.length > 0) return { problem: `pagination lacks ${missing.join(', ')}` };
-  return { page: data as unknown as Page };
+  return {
+    page: data as unknown as Page,
+    problem: missing.length > 0 ? `pagination lacks ${missing.join(', ')}` : undefined,
+  };
 }
 
 function mathProblem(page: Page): string | undefined {
   const { page: number, pageSize, totalItems, totalPages, hasNextPage, hasPreviousPage } = page.pagination;
+  if (typeof number !== 'number' || typeof pageSize !== 'number' || typeof totalItems !== 'number') {
+    return 'page, pageSize or totalItems missing';
+  }
   const expectedPages = pageSize > 0 ? Math.ceil(totalItems / pageSize) : Number.NaN;
-  if (totalPages !== expectedPages)
+  if (totalPages !== undefined && totalPages !== expectedPages)
     return `totalPages ${totalPages}, but ceil(${totalItems}/${pageSize}) = ${expectedPages}`;
-  if (hasNextPage !== number < totalPages)
-    return `hasNextPage ${hasNextPage} on page ${number} of ${totalPages}`;
-  if (hasPreviousPage !== number > 1) return `hasPreviousPage ${hasPreviousPage} on page ${number}`;
+  if (hasNextPage !== undefined && hasNextPage !== number < expectedPages)
+    return `hasNextPage ${hasNextPage} on page ${number} of ${expectedPages}`;
+  if (hasPreviousPage !== undefined && hasPreviousPage !== number > 1)
+    return `hasPreviousPage ${hasPreviousPage} on page ${number}`;
   const expectedItems = Math.max(0, Math.min(pageSize, totalItems - (number - 1) * pageSize));
   if (page.items.length !== expectedItems)
     return `${page.items.length} items on page ${number}, expected ${expectedItems}`;
@@ -90,7 +97,7 @@ export async function probeList(
   }
   const read = (exchange: Exchange): Page | undefined => {
     const { page, problem } = readPage(exchange);
-    findings.check('pagination.object', page !== undefined, {
+    findings.check('pagination.object', problem === undefined, {
       request: describeExchange(exchange),
       seen: problem ?? 'items and the full pagination object',
     });
@@ -118,7 +125,7 @@ export async function probeList(
   }
 
   // Duplicates and gaps: pages of 2 laid end to end must equal one page holding them all.
-  const total = Math.min(defaults.pagination.totalItems, 10);
+  const total = Math.min(defaults.pagination.totalItems ?? defaults.items.length, 10);
   if (total < 3) {
     findings.skip('pagination.stable', `${request}: fewer than 3 items to page through`);
   } else {
@@ -152,6 +159,7 @@ export async function probeList(
   const sortBy = Array.isArray(sortable)
     ? (['createdAt', 'updatedAt', 'id'].find((field) => sortable.includes(field)) ?? String(sortable[0]))
     : 'createdAt';
+  const orders: Partial<Record<'asc' | 'desc', { keys: string[]; exchange: Exchange }>> = {};
   for (const order of ['asc', 'desc'] as const) {
     const exchange = await client.send({
       method: 'GET',
@@ -165,6 +173,7 @@ export async function probeList(
       });
       continue;
     }
+    orders[order] = { keys: page.items.map(itemKey), exchange };
     const values = page.items.map((item) => sortValue((item as Record<string, unknown> | null)?.[sortBy]));
     if (values.length < 2 || values.some((value) => value === undefined)) {
       findings.skip(
@@ -183,6 +192,16 @@ export async function probeList(
     findings.check('pagination.sort', sorted, {
       request: describeExchange(exchange),
       seen: sorted ? `items in ${order} ${sortBy} order` : `items not in ${order} ${sortBy} order`,
+    });
+  }
+
+  // Whatever the values, asc and desc over the same several items cannot come back in one order.
+  const { asc, desc } = orders;
+  if (asc && desc && asc.keys.length >= 2 && new Set(asc.keys).size === asc.keys.length) {
+    const same = asc.keys.join() === desc.keys.join();
+    findings.check('pagination.sort', !same, {
+      request: `${describeExchange(asc.exchange)} vs sortOrder=desc`,
+      seen: same ? 'the same order for asc and desc: sortOrder is ignored' : 'asc and desc differ',
     });
   }
 
