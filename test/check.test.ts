@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { CheckReport } from '../src/check/index.ts';
 import { run } from '../src/cli/main.ts';
@@ -112,13 +113,32 @@ describe('tenet check against a started tenet', () => {
   });
 });
 
+/** A plain server answering every request with `answer`, counting what it receives. */
+async function startCounter(answer: (response: ServerResponse) => void) {
+  const server = createHttpServer((_request, response) => {
+    counter.hits += 1;
+    answer(response);
+  });
+  const counter = {
+    hits: 0,
+    url: '',
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  counter.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return counter;
+}
+
 describe('tenet check against a non-conforming API', () => {
   let fixture: Awaited<ReturnType<typeof startNonConformingServer>>;
+  let elsewhere: Awaited<ReturnType<typeof startCounter>>;
   before(async () => {
-    fixture = await startNonConformingServer();
+    elsewhere = await startCounter((response) => response.end('{}'));
+    fixture = await startNonConformingServer({ redirectTo: `${elsewhere.url}/api/elsewhere` });
   });
   after(async () => {
     await fixture.close();
+    await elsewhere.close();
   });
 
   test('flags every breach rule by rule, exit 1', async () => {
@@ -187,6 +207,12 @@ describe('tenet check against a non-conforming API', () => {
     assert.match(evidence('pagination.object'), /GET \/api\/users -> 200 pagination lacks hasPreviousPage/);
     assert.match(evidence('pagination.stable'), /repeated/);
     assert.match(evidence('openapi.response-schema'), /GET \/api\/auth\/me -> 200 .*displayName/);
+    // The redirect to another server is reported, never followed.
+    assert.match(
+      evidence('envelope.not-found'),
+      /GET \/api\/tenet-check-no-such-route-\w+ -> 302 status 302/,
+    );
+    assert.equal(elsewhere.hits, 0);
   });
 
   test('the text report: a table by area with the evidence and the fix', async () => {
@@ -247,6 +273,22 @@ describe('tenet check usage', () => {
       const { code, error } = await check(args);
       assert.equal(code, 2, args.join(' '));
       assert.match(error, /Usage: tenet check/);
+    }
+  });
+
+  test('an answer larger than 5 MB is not read: exit 1 with the request', async () => {
+    const huge = await startCounter((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`"${'x'.repeat(6 * 1024 * 1024)}"`);
+    });
+    try {
+      const { code, report } = await checkJson([huge.url]);
+      assert.equal(code, 1);
+      const run = report.results.find((result) => result.id === 'run.complete');
+      assert.match(run?.evidence[0]?.seen ?? '', /answer larger than 5 MB/);
+      assert.equal(report.requests, 1);
+    } finally {
+      await huge.close();
     }
   });
 

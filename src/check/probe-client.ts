@@ -59,6 +59,25 @@ export class TransportError extends Error {
   }
 }
 
+/** The largest answer the check reads: a run is bounded in memory as well as in requests. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+async function readText(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => {});
+      throw new Error(`answer larger than ${limit / 1024 / 1024} MB`);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const CSRF_COOKIE = /csrf|xsrf/i;
@@ -162,7 +181,7 @@ export class ProbeClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
-      text = await response.text();
+      text = await readText(response, MAX_BODY_BYTES);
     } catch (error) {
       throw new TransportError(`${method} ${target}`, error);
     }

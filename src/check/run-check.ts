@@ -61,11 +61,19 @@ const CLEANUP_RESERVE = 4;
 
 async function findDocument(
   client: ProbeClient,
+  notes: string[],
 ): Promise<{ path: string; document: OpenApiDocument } | undefined> {
   for (const path of OPENAPI_PATHS) {
     const exchange = await client.send({ method: 'GET', path, raw: true, cookies: 'none' });
     if (exchange.status === 200 && isOpenApiDocument(exchange.json)) {
-      return { path, document: new OpenApiDocument(exchange.json) };
+      try {
+        return { path, document: new OpenApiDocument(exchange.json) };
+      } catch (error) {
+        // A document the validator cannot load leaves the check on the conventional paths.
+        notes.push(
+          `The OpenAPI document at ${path} could not be read: ${error instanceof Error ? error.message : String(error)}.`,
+        );
+      }
     }
   }
   return undefined;
@@ -151,7 +159,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let openapiPath: string | null = null;
   let created: string | undefined;
   try {
-    const found = await findDocument(client);
+    const found = await findDocument(client, notes);
     if (found) {
       openapiPath = found.path;
       context.endpoints = discoverEndpoints(found.document);
