@@ -75,12 +75,15 @@ describe('tenet check against a started tenet', () => {
       });
       assert.equal(response.statusCode, 201);
     }
+    // A generous timeout: parallel suites on two shared cores slow every answer.
     const { code, report } = await checkJson([
       baseUrl,
       '--email',
       author.user.email,
       '--password',
       author.password,
+      '--timeout',
+      '120000',
     ]);
     const failed = report.results.filter((result) => result.status === 'fail');
     assert.deepEqual(failed, [], JSON.stringify(failed, null, 2));
@@ -99,7 +102,7 @@ describe('tenet check against a started tenet', () => {
   });
 
   test('--sign-up: clean, and the user it made is deleted afterwards', async () => {
-    const { code, out } = await check([baseUrl, '--sign-up']);
+    const { code, out } = await check([baseUrl, '--sign-up', '--timeout', '120000']);
     assert.equal(code, 0, out);
     assert.match(out, /^clean: \d+ passed, 0 failed/m);
     const email = /Signed up as (\S+@example\.com)/.exec(out)?.[1];
