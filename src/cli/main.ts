@@ -3,7 +3,6 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
 import { startServer, stopOnSignals } from '../http/server.ts';
-import { checkCommand } from './check-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
@@ -91,8 +90,9 @@ export async function run(
   }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
   if (command === 'openapi') return openapiCommand(rest, output);
-  // A client of another server: it reads no configuration of this one.
-  if (command === 'check') return checkCommand(rest, output);
+  // A client of another server: it reads no configuration of this one. Loaded on demand, so the
+  // schema validator it brings never slows `tenet start`.
+  if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
   let config: Config;
   try {
     config = loadConfig(environment);
