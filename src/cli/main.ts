@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
-import { startServer, stopOnSignals } from '../http/server.ts';
+import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
@@ -18,6 +19,8 @@ Commands:
   openapi                print the OpenAPI 3.1 document of the API (JSON)
   check <base-url> [--email E --password P | --sign-up] [--json] [--only area,...]
                          probe a running API (tenet or not) for breaches of the protocol
+  db types [--migrations DIR]... [--out FILE]
+                         generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
   seed [--users N] [--posts M]
@@ -93,6 +96,8 @@ export async function run(
   // A client of another server: it reads no configuration of this one. Loaded on demand, so the
   // schema validator it brings never slows `tenet start`.
   if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
+  // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
+  if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
   try {
     config = loadConfig(environment);
