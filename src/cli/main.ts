@@ -18,6 +18,8 @@ Commands:
                          revert the last N applied migrations (default 1)
   migrate status         list migrations and whether each is applied
   openapi                print the OpenAPI 3.1 document of the API (JSON)
+  check <base-url> [--email E --password P | --sign-up] [--json] [--only area,...]
+                         probe a running API (tenet or not) for breaches of the protocol
   db types [--migrations DIR]... [--out FILE]
                          generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
@@ -137,6 +139,9 @@ export async function run(
   }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
   if (command === 'openapi') return openapiCommand(rest, output);
+  // A client of another server: it reads no configuration of this one. Loaded on demand, so the
+  // schema validator it brings never slows `tenet start`.
+  if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
   // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
   if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
