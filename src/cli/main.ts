@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
-import { startServer, stopOnSignals } from '../http/server.ts';
 import { dbLintCommand } from './db-lint-command.ts';
+import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
@@ -19,6 +20,8 @@ Commands:
   openapi                print the OpenAPI 3.1 document of the API (JSON)
   db lint [--url URL] [--config FILE] [--json] [--strict]
                          check a PostgreSQL schema against the protocol's conventions
+  db types [--migrations DIR]... [--out FILE]
+                         generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
   seed [--users N] [--posts M]
@@ -93,6 +96,8 @@ export async function run(
   if (command === 'openapi') return openapiCommand(rest, output);
   // Reads any database's catalog: it needs no secrets, so none are generated in ./.tenet for it.
   if (command === 'db' && rest[0] === 'lint') return dbLintCommand(rest.slice(1), environment, output);
+  // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
+  if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
   try {
     config = loadConfig(environment);
