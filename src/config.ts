@@ -251,10 +251,7 @@ export function loadConfig(
   const stateDir = resolve(options.cwd ?? process.cwd(), '.tenet');
   const stored = env.JWT_SECRET && env.CSRF_SECRET ? undefined : loadStoredSecrets(stateDir);
 
-  let database: DatabaseConfig;
-  if (env.DATABASE_URL === undefined) database = { kind: 'pglite', dataDir: join(stateDir, 'pgdata') };
-  else if (env.DATABASE_URL === 'memory://') database = { kind: 'memory' };
-  else database = { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+  const database = databaseConfig(env.DATABASE_URL, env.DATABASE_POOL_SIZE, stateDir);
 
   return deepFreeze({
     env: env.NODE_ENV,
@@ -281,6 +278,31 @@ export function loadConfig(
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     maxEventLoopDelay: env.MAX_EVENT_LOOP_DELAY,
   });
+}
+
+function databaseConfig(url: string | undefined, poolSize: number, stateDir: string): DatabaseConfig {
+  if (url === undefined) return { kind: 'pglite', dataDir: join(stateDir, 'pgdata') };
+  if (url === 'memory://') return { kind: 'memory' };
+  return { kind: 'postgres', url, poolSize };
+}
+
+/**
+ * Only the database part of the configuration (`DATABASE_URL`, `DATABASE_POOL_SIZE`), for commands
+ * that read a database and need no secrets (`tenet db lint`): nothing is written to `./.tenet`.
+ */
+export function loadDatabaseConfig(
+  environment: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions = {},
+): DatabaseConfig {
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.pick({ DATABASE_URL: true, DATABASE_POOL_SIZE: true }).safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const stateDir = resolve(options.cwd ?? process.cwd(), '.tenet');
+  return deepFreeze(databaseConfig(parsed.data.DATABASE_URL, parsed.data.DATABASE_POOL_SIZE, stateDir));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
 import { startBanner } from './banner.ts';
+import { dbLintCommand } from './db-lint-command.ts';
 import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
@@ -20,6 +21,8 @@ Commands:
   openapi                print the OpenAPI 3.1 document of the API (JSON)
   check <base-url> [--email E --password P | --sign-up] [--json] [--only area,...]
                          probe a running API (tenet or not) for breaches of the protocol
+  db lint [--url URL] [--config FILE] [--json] [--strict]
+                         check a PostgreSQL schema against the protocol's conventions
   db types [--migrations DIR]... [--out FILE]
                          generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
@@ -41,7 +44,7 @@ const consoleOutput: CliOutput = {
   error: (text) => process.stderr.write(`${text}\n`),
 };
 
-const COMMANDS = new Set(['start', 'migrate', 'openapi', 'db', 'users', 'seed', 'help']);
+const COMMANDS = new Set(['start', 'migrate', 'openapi', 'db', 'users', 'seed', 'check', 'help']);
 
 /** The entries of the usage text about one command (an entry's continuation lines included). */
 function commandHelp(command: string): string {
@@ -142,6 +145,8 @@ export async function run(
   // A client of another server: it reads no configuration of this one. Loaded on demand, so the
   // schema validator it brings never slows `tenet start`.
   if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
+  // Reads any database's catalog: it needs no secrets, so none are generated in ./.tenet for it.
+  if (command === 'db' && rest[0] === 'lint') return dbLintCommand(rest.slice(1), environment, output);
   // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
   if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
