@@ -21,6 +21,7 @@ import type {
 import { sleep } from './retry-after.ts';
 import { type RouteName, type RouteOf, routeManifest } from './routes.ts';
 import type { CallOptions, UntypedCallOptions } from './types.ts';
+import type { OperationLocation } from './operation.ts';
 
 /** The `fetch` the client calls: the browser's, or a fake in tests. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;
@@ -58,6 +59,11 @@ type CallArgs<R extends RouteSpec> =
 export interface TenetClient {
   /** Calls a route by name; never throws for an HTTP or network failure, only returns a result variant. */
   call<N extends RouteName>(name: N, ...args: CallArgs<RouteOf<N>>): Promise<CallResult<RouteOf<N>>>;
+  /**
+   * Calls an operation known only at run time (from the OpenAPI document), with the same cookies,
+   * CSRF, refresh, retry and offline handling as `call`; the result is untyped.
+   */
+  request(operation: OperationLocation, options?: UntypedCallOptions): Promise<AnyResult>;
   /** Forgets every cached read (the client does so itself on sign-out and when a session ends). */
   clearCache(): void;
   /** Stops listening to other tabs. */
@@ -150,7 +156,14 @@ export function createClient(options: ClientOptions = {}): TenetClient {
   }
 
   async function call(name: RouteName, callOptions: UntypedCallOptions = {}): Promise<AnyResult> {
-    const { method, path } = routeManifest[name];
+    return perform(name, routeManifest[name], callOptions);
+  }
+
+  async function perform(
+    name: string,
+    { method, path }: { method: HttpMethod; path: string },
+    callOptions: UntypedCallOptions,
+  ): Promise<AnyResult> {
     const url = baseUrl + fillPath(path, callOptions.params) + queryString(callOptions.query);
     const isRead = method === 'GET';
     const cacheKey = isRead ? url : null;
@@ -210,6 +223,8 @@ export function createClient(options: ClientOptions = {}): TenetClient {
 
   return {
     call: call as TenetClient['call'],
+    request: (operation, callOptions = {}) =>
+      perform(operation.operationId ?? `${operation.method} ${operation.path}`, operation, callOptions),
     clearCache: () => cache.clear(),
     close: () => {
       if (options.channel === undefined) channel?.close();

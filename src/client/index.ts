@@ -10,3 +10,4 @@ export type { BroadcastChannelLike, LockManagerLike, RefreshOutcome } from './re
 export type * from './results.ts';
 export { type RouteName, type RouteOf, routeManifest } from './routes.ts';
 export type { CallOptions } from './types.ts';
+export { contractPath, type OperationLocation, operationAt } from './operation.ts';
