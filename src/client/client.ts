@@ -2,6 +2,7 @@ import type { HttpMethod, RouteSpec } from '../protocol/contract.ts';
 import { ReadCache } from './cache.ts';
 import { readCookie } from './cookies.ts';
 import { REFRESHABLE_CODES } from './errors.ts';
+import type { OperationLocation } from './operation.ts';
 import {
   type BroadcastChannelLike,
   createRefreshCoordinator,
@@ -21,7 +22,6 @@ import type {
 import { sleep } from './retry-after.ts';
 import { type RouteName, type RouteOf, routeManifest } from './routes.ts';
 import type { CallOptions, UntypedCallOptions } from './types.ts';
-import type { OperationLocation } from './operation.ts';
 
 /** The `fetch` the client calls: the browser's, or a fake in tests. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;

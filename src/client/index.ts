@@ -1,4 +1,5 @@
 export { type ClientOptions, createClient, type FetchLike, type TenetClient } from './client.ts';
+export { type DocumentResult, loadOpenApiDocument, OPENAPI_DOCUMENT_PATH } from './document.ts';
 export {
   type ClientErrorCode,
   type CodesOf,
@@ -6,8 +7,8 @@ export {
   type FailureKind,
   variantForStatus,
 } from './errors.ts';
+export { contractPath, type OperationLocation, operationAt } from './operation.ts';
 export type { BroadcastChannelLike, LockManagerLike, RefreshOutcome } from './refresh.ts';
 export type * from './results.ts';
 export { type RouteName, type RouteOf, routeManifest } from './routes.ts';
 export type { CallOptions } from './types.ts';
-export { contractPath, type OperationLocation, operationAt } from './operation.ts';

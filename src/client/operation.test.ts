@@ -6,7 +6,14 @@ import { contractPath, operationAt } from './operation.ts';
 const META = { requestId: 'req-1', timestamp: '2026-01-15T10:30:00.000Z' };
 const page = (items: unknown[]) => ({
   items,
-  pagination: { page: 1, pageSize: 20, totalItems: items.length, totalPages: 1, hasNextPage: false, hasPreviousPage: false },
+  pagination: {
+    page: 1,
+    pageSize: 20,
+    totalItems: items.length,
+    totalPages: 1,
+    hasNextPage: false,
+    hasPreviousPage: false,
+  },
 });
 
 function reply(status: number, body?: unknown): Response {

@@ -10,6 +10,7 @@ import { AppError } from '../protocol/errors.ts';
 import type { RouteImplementation } from '../protocol/handler.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { resourceRoutes } from '../resources/index.ts';
+import { registerConsole } from './console.ts';
 import { registerDocs } from './docs.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -120,6 +121,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   ];
   registerRoutes(app, implementations, auth.guard);
   registerDocs(app);
+  await registerConsole(app);
 
   return app;
 }
