@@ -37,9 +37,13 @@ export function ensureConsoleBuilt(): void {
   const index = join(CONSOLE_DIST, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   const root = join(import.meta.dirname, '..', '..');
-  const newest = execFileSync('find', [join(root, 'web', 'src'), join(root, 'web', 'index.html'), join(root, 'src', 'client'), '-newer', index], {
-    encoding: 'utf8',
-  }).trim();
+  const newest = execFileSync(
+    'find',
+    [join(root, 'web', 'src'), join(root, 'web', 'index.html'), join(root, 'src', 'client'), '-newer', index],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
   if (built === 0 || newest !== '') {
     execFileSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'inherit' });
   }
@@ -72,6 +76,9 @@ export async function startConsole(environment: Record<string, string> = {}): Pr
   };
 }
 
+// Hashing is slow on purpose; users of a test share one hash per password.
+const hashes = new Map<string, Promise<string>>();
+
 /** A user made straight in the database. */
 export async function makeUser(
   testApp: TestApp,
@@ -79,9 +86,14 @@ export async function makeUser(
 ): Promise<{ id: string; email: string; password: string }> {
   const password = options.password ?? 'correct horse battery';
   const email = options.email ?? `user-${Math.random().toString(16).slice(2, 10)}@example.com`;
+  let hash = hashes.get(password);
+  if (!hash) {
+    hash = hashPassword(password);
+    hashes.set(password, hash);
+  }
   const user = await insertAccount(testApp.database.db, {
     email,
-    passwordHash: await hashPassword(password),
+    passwordHash: await hash,
     displayName: options.displayName ?? 'Test User',
     role: options.role ?? 'user',
   });
@@ -89,7 +101,12 @@ export async function makeUser(
 }
 
 /** Signs in through the console's login page, as a person would. */
-export async function signIn(page: Page, base: string, user: { email: string; password: string }, next = '/'): Promise<void> {
+export async function signIn(
+  page: Page,
+  base: string,
+  user: { email: string; password: string },
+  next = '/',
+): Promise<void> {
   await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
@@ -102,16 +119,32 @@ export async function viewState(page: Page, state: string, timeout = 10_000): Pr
   await page.locator(`main[data-state="${state}"]`).waitFor({ timeout });
 }
 
-const axeSource = readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const axeSource = readFileSync(
+  join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
+  'utf8',
+);
 
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Injected through the DevTools protocol's evaluate, which the page's CSP does not govern.
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, targets: violation.nodes.map((node) => node.target.join(' ')) }));
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
   });
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
@@ -119,12 +152,18 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** A tiny static server for web/dist on another port: the console served from another origin. */
-export async function serveConsoleElsewhere(apiOrigin: string): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
-  const index = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8').replace(
-    '<meta name="tenet-api" content="" />',
-    `<meta name="tenet-api" content="${apiOrigin}" />`,
-  );
+export async function serveConsoleElsewhere(
+  apiOrigin: string,
+): Promise<{ url: string; setApi(origin: string): void; close(): Promise<void> }> {
+  const types: Record<string, string> = {
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.html': 'text/html',
+  };
+  const template = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8');
+  const pageFor = (origin: string) =>
+    template.replace('<meta name="tenet-api" content="" />', `<meta name="tenet-api" content="${origin}" />`);
+  let index = pageFor(apiOrigin);
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const file = join(CONSOLE_DIST, path);
@@ -141,6 +180,9 @@ export async function serveConsoleElsewhere(apiOrigin: string): Promise<{ url: s
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    setApi(origin: string) {
+      index = pageFor(origin);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -150,4 +192,13 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   const context = await browser.newContext();
   const page = await context.newPage();
   return { context, page };
+}
+
+/** Where `npm run screenshots` wants one PNG per state; unset in a normal test run. */
+const screenshotDirectory = process.env.TENET_SCREENSHOTS;
+
+/** Saves a screenshot of the page as `<name>.png` when screenshots were asked for. */
+export async function shot(page: Page, name: string): Promise<void> {
+  if (!screenshotDirectory) return;
+  await page.screenshot({ path: join(screenshotDirectory, `${name}.png`), fullPage: false });
 }

@@ -18,6 +18,18 @@ const notDeclared: AnyResult = {
   requestId: null,
 };
 
+/** Where an item's list is: its own, or its parent's nested one (`/users/:userId/posts`), else the start. */
+function listPath(contract: Contract, resource: string, item: Record<string, unknown> | null): string {
+  if (contract.resources[resource]?.operations.list) return paths.list(resource);
+  for (const parent of Object.values(contract.resources)) {
+    const parentId = item?.[`${parent.name.replace(/s$/, '')}Id`];
+    if (parent.children[resource]?.list && typeof parentId === 'string') {
+      return paths.nested(parent.name, parentId, resource);
+    }
+  }
+  return '/';
+}
+
 /** One item: its fields, its nested collections, edit, delete and restore. */
 export function DetailView(props: { contract: Contract; resource: string; id: string; flash: Flash }) {
   const { me, online } = useSession();
@@ -54,7 +66,7 @@ export function DetailView(props: { contract: Contract; resource: string; id: st
     handleCommon(answer);
     setConfirming(false);
     if (answer.kind === 'noContent' || answer.kind === 'success') {
-      navigate(paths.list(resource), {
+      navigate(listPath(contract, resource, item), {
         flash: { state: 'noContent', message: `The ${singular} was deleted.` },
       });
       return;
@@ -95,6 +107,7 @@ export function DetailView(props: { contract: Contract; resource: string; id: st
             ))}
           </dl>
           <div class="actions">
+            <a href={listPath(contract, resource, item)}>Back to the list</a>
             {update && canChange ? (
               <a class="button" href={paths.edit(resource, id)}>
                 Edit

@@ -85,6 +85,7 @@ export function ListView(props: {
         }),
   );
   const [writeResult, setWriteResult] = useState<AnyResult | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const rendered = result?.kind === 'success';
   useEffect(() => {
     // Time to first render of a list's rows, read by the end-to-end test and the closing report.
@@ -135,7 +136,10 @@ export function ListView(props: {
     const answer = await call(restore, { params: { id } });
     handleCommon(answer);
     setWriteResult(answer);
-    if (answer.kind === 'success' || answer.kind === 'noContent') reload();
+    if (answer.kind === 'success' || answer.kind === 'noContent') {
+      setNotice('Restored.');
+      reload();
+    }
   };
 
   return (
@@ -155,9 +159,9 @@ export function ListView(props: {
       ) : (
         <OfflineBanner />
       )}
-      {props.flash ? (
+      {props.flash || notice ? (
         <p class="toast" role="status">
-          {props.flash.message}
+          {notice ?? props.flash?.message}
         </p>
       ) : null}
       {list ? (
@@ -284,7 +288,8 @@ export function ListView(props: {
                     ))}
                     {restore && isAdmin ? (
                       <td>
-                        {row.deletedAt ? (
+                        {/* Without a deletedAt field the row may be deleted or not: the server decides. */}
+                        {row.deletedAt || (!('deletedAt' in row) && query.includeDeleted === 'true') ? (
                           <button type="button" disabled={!online} onClick={() => doRestore(String(row.id))}>
                             Restore
                           </button>
