@@ -81,7 +81,7 @@ describe('console: the state matrix in Chromium', { concurrency: false }, () => 
   }
 
   test('the page is served at / under a CSP without unsafe-inline; the API stays JSON', async () => {
-    const response = await fetch(`${base}/users?page=2`);
+    const response = await fetch(`${base}/users?page=2`, { headers: { Accept: 'text/html' } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -107,6 +107,9 @@ describe('console: the state matrix in Chromium', { concurrency: false }, () => 
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
     assert.equal((await fetch(`${base}/docs`)).status, 200);
+    // An API client asking elsewhere still gets the JSON 404; a browser gets the page.
+    assert.equal((await fetch(`${base}/elsewhere`, { headers: { Accept: 'application/json' } })).status, 404);
+    assert.equal((await fetch(`${base}/api/nope`, { headers: { Accept: 'text/html' } })).status, 404);
   });
 
   test('401: a deep link while signed out goes to login, then back; only csrf_token is readable', async () => {

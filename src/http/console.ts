@@ -35,8 +35,9 @@ function isApiPath(url: string): boolean {
 
 /**
  * Serves the web console (web/dist) at `/`: hashed assets under `/assets/` cached for a year,
- * and `index.html`, never stored, for every other GET outside `/api` (the SPA's own URLs), so a
- * deep link or a reload opens the right view. An unknown `/api` path stays the JSON 404.
+ * and `index.html`, never stored, at `/` and for every other browser navigation (Accept:
+ * text/html) outside `/api` (the SPA's own URLs), so a deep link or a reload opens the right view.
+ * An unknown `/api` path, or any request not asking for HTML, stays the JSON 404.
  */
 export async function registerConsole(app: FastifyInstance, dist: string = CONSOLE_DIST): Promise<void> {
   const indexFile = join(dist, 'index.html');
@@ -72,7 +73,10 @@ export async function registerConsole(app: FastifyInstance, dist: string = CONSO
 
   app.get('/', async (_request, reply) => sendPage(reply));
   app.get('/*', async (request, reply) => {
-    if (isApiPath(request.url) || request.url.startsWith('/assets/')) return reply.callNotFound();
+    // Only a browser navigation (it asks for HTML) gets the page; API clients keep the JSON 404.
+    const wantsPage = (request.headers.accept ?? '').includes('text/html');
+    if (!wantsPage || isApiPath(request.url) || request.url.startsWith('/assets/'))
+      return reply.callNotFound();
     return sendPage(reply);
   });
 }
