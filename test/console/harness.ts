@@ -115,7 +115,7 @@ export async function signIn(
 }
 
 /** Waits until the view's root shows a row of the state matrix, and returns it. */
-export async function viewState(page: Page, state: string, timeout = 10_000): Promise<void> {
+export async function viewState(page: Page, state: string, timeout = 30_000): Promise<void> {
   await page.locator(`main[data-state="${state}"]`).waitFor({ timeout });
 }
 
