@@ -7,8 +7,14 @@ export {
   type FailureKind,
   variantForStatus,
 } from './errors.ts';
-export { contractPath, type OperationLocation, operationAt } from './operation.ts';
 export type { BroadcastChannelLike, LockManagerLike, RefreshOutcome } from './refresh.ts';
 export type * from './results.ts';
-export { type RouteName, type RouteOf, routeManifest } from './routes.ts';
+export {
+  manifestFromOpenApi,
+  type OpenApiPaths,
+  type RouteLocation,
+  type RouteManifest,
+  type RouteName,
+  type RouteOf,
+} from './routes.ts';
 export type { CallOptions } from './types.ts';

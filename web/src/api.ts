@@ -1,11 +1,33 @@
-import { type AnyResult, createClient, type OperationLocation } from '../../src/client/index.ts';
+import {
+  type AnyResult,
+  createClient,
+  manifestFromOpenApi,
+  type OpenApiPaths,
+  type TenetClient,
+} from '../../src/client/index.ts';
+
+/** Where an operation lives, and its name in the OpenAPI document (the contract's route name). */
+export interface OperationLocation {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId: string;
+}
 
 /** The API's origin: empty when the console is served by the API itself, else the page's `tenet-api` meta. */
 export const apiBase: string =
   document.querySelector<HTMLMetaElement>('meta[name="tenet-api"]')?.content ?? '';
 
-/** The one HTTP layer of the console: the project's typed client. */
-export const client = createClient({ baseUrl: apiBase });
+/** The one HTTP layer of the console: the project's client, made from the OpenAPI document. */
+export let client: TenetClient<never> = createClient({ baseUrl: apiBase, routes: {} as never });
+let known = new Set<string>();
+
+/** Makes the client for the operations the API's OpenAPI document declares. */
+export function initClient(document: OpenApiPaths): void {
+  client.close();
+  const routes = manifestFromOpenApi(document);
+  known = new Set(Object.keys(routes));
+  client = createClient({ baseUrl: apiBase, routes: routes as never });
+}
 
 /** The auth operations the console calls (they are also in the OpenAPI document). */
 export const authOperations = {
@@ -32,7 +54,19 @@ export function call(
     signal?: AbortSignal;
   } = {},
 ): Promise<AnyResult> {
-  return client.request(operation, options);
+  if (!known.has(operation.operationId)) {
+    // The server does not declare this operation (yet): the not-found row, not a crash.
+    return Promise.resolve({
+      kind: 'notFound',
+      status: 404,
+      code: null,
+      message: `The API has no ${operation.operationId} operation`,
+      details: {},
+      requestId: null,
+    });
+  }
+  const call = client.call as unknown as (name: string, options: object) => Promise<AnyResult>;
+  return call(operation.operationId, options);
 }
 
 /** Tabs tell one another about sign-in and sign-out on this channel. */

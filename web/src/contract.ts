@@ -1,5 +1,4 @@
-import { operationAt } from '../../src/client/index.ts';
-import type { OperationLocation } from '../../src/client/operation.ts';
+import type { OperationLocation } from './api.ts';
 
 /** A JSON schema, as far as the console reads it. */
 export interface Schema {
@@ -111,7 +110,8 @@ export function readContract(document: Json): Contract {
         (raw.responses as Json | undefined)?.['200'] ?? (raw.responses as Json | undefined)?.['201'];
       const envelope = jsonSchemaOf(document, (resolve(document, success) as Json).content);
       const operation: Operation = {
-        ...operationAt(method, path, raw.operationId),
+        method: method.toUpperCase(),
+        path: path.replace(/\{([^}/]+)\}/g, ':$1'),
         operationId: raw.operationId,
         summary: typeof raw.summary === 'string' ? raw.summary : raw.operationId,
         ...(tag?.action ? { action: tag.action } : {}),

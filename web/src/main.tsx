@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { loadOpenApiDocument } from '../../src/client/index.ts';
-import { apiBase, authOperations, call } from './api.ts';
+import { loadOpenApiDocument, type OpenApiPaths } from '../../src/client/index.ts';
+import { apiBase, authOperations, call, initClient } from './api.ts';
 import { App } from './app.tsx';
 import { readContract } from './contract.ts';
 import type { Me } from './session.ts';
