@@ -1,4 +1,5 @@
 export { type ClientOptions, createClient, type FetchLike, type TenetClient } from './client.ts';
+export { type DocumentResult, loadOpenApiDocument, OPENAPI_DOCUMENT_PATH } from './document.ts';
 export {
   type ClientErrorCode,
   type CodesOf,

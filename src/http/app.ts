@@ -11,6 +11,7 @@ import type { Implementations } from '../protocol/handler.ts';
 import type { OpenApiInfo } from '../protocol/openapi.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { handleClientError, handleFrameworkError } from './client-errors.ts';
+import { registerConsole } from './console.ts';
 import { pairImplementations } from './contract-check.ts';
 import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
@@ -133,6 +134,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
 
   registerRoutes(app, routes, options.authenticate ?? publicOnly, config.publicOrigins);
   registerDocs(app, appDocument(options.contract, options.document));
+  await registerConsole(app);
 
   return app;
 }
