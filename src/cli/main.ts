@@ -18,6 +18,8 @@ Commands:
   openapi                print the OpenAPI 3.1 document of the API (JSON)
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
+  users set-password --email E
+                         set a user's password (read the same way); signs them out everywhere
   seed [--users N] [--posts M]
                          fill the database with fake users and posts (never in production)
   help                   show this text

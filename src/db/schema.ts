@@ -45,6 +45,19 @@ export interface RefreshTokensTable {
   updated_at: CreatedTimestamp;
 }
 
+/** `sessions`: one row per signed-in session (refresh-token family); `id` is the access token's `sid`. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  last_used_at: CreatedTimestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+  created_at: CreatedTimestamp;
+  updated_at: CreatedTimestamp;
+}
+
 /** `audit_logs`: internal, identity ids, never exposed. */
 export interface AuditLogsTable {
   id: GeneratedAlways<string>;
@@ -75,6 +88,7 @@ export interface Database {
   users: UsersTable;
   posts: PostsTable;
   refresh_tokens: RefreshTokensTable;
+  sessions: SessionsTable;
   audit_logs: AuditLogsTable;
   row_counts: RowCountsTable;
 }

@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { createAuth } from '../auth/index.ts';
+import { type AuthOptions, createAuth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { AppError } from '../protocol/errors.ts';
@@ -34,6 +34,8 @@ export interface AppDependencies {
   database: DatabaseHandle;
   /** A team's own routes, registered beside tenet's with every convention. */
   routes?: readonly RouteImplementation[];
+  /** Only for benchmarks (bench/revocation.ts). */
+  auth?: AuthOptions;
 }
 
 /** Builds the Fastify app for a configuration. It is not listening: tests inject, the server listens. */
@@ -98,12 +100,13 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
 
   app.setErrorHandler(handleError);
 
-  const auth = createAuth(dependencies.database, config);
+  const auth = createAuth(dependencies.database, config, dependencies.auth);
   const cleanUp = () => {
     auth.cleanUp().catch((error: unknown) => app.log.warn({ err: error }, 'session clean-up failed'));
   };
   let cleanUpTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    await auth.start();
     cleanUpTimer = setInterval(cleanUp, SESSION_CLEANUP_INTERVAL_MS);
     cleanUpTimer.unref();
   });
@@ -115,7 +118,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const implementations: RouteImplementation[] = [
     ...healthRoutes(dependencies.database),
     ...auth.routes,
-    ...resourceRoutes(dependencies.database, config),
+    ...resourceRoutes(dependencies.database, config, auth.accounts),
     ...(dependencies.routes ?? []),
   ];
   registerRoutes(app, implementations, auth.guard);

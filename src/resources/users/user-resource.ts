@@ -1,9 +1,11 @@
-import { revokeUserSessions } from '../../auth/session-repository.ts';
 import { userRoutes } from '../../protocol/routes/users.ts';
 import { defineResource } from '../kit/resource-definition.ts';
 import { userToApi } from './user-record.ts';
 
-/** Users on the resource kit: soft-deleted, counted by triggers, each the owner of their own row. */
+/**
+ * Users on the resource kit: soft-deleted, counted by triggers, each the owner of their own row.
+ * `userImplementations` adds the session revocation on delete, which it is given.
+ */
 export const userResource = defineResource({
   routes: userRoutes,
   table: 'users',
@@ -19,8 +21,4 @@ export const userResource = defineResource({
   // A user's own row: self or admin.
   ownerColumn: 'id',
   countedRows: true,
-  // A deleted account must not keep working sessions; revoked in the same transaction.
-  onDelete: async (transaction, record) => {
-    await revokeUserSessions(transaction, record.id);
-  },
 });
