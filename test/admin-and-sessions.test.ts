@@ -31,7 +31,7 @@ after(async () => {
 });
 
 describe('the first admin', () => {
-  test('ensureAdmin creates, then leaves alone; promotes an existing user only with that user\'s own password', async () => {
+  test("ensureAdmin creates, then leaves alone; promotes an existing user only with that user's own password", async () => {
     const hasher = new PasswordHasher();
     const admin = { email: ' Root@Example.com ', password: 'admin-password-1' };
     assert.equal(await ensureAdmin(t.database.db, hasher, admin), 'created');

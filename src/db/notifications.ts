@@ -20,6 +20,8 @@ export interface Subscription {
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
+/** The `application_name` of listening connections, so an operator can tell them apart. */
+export const LISTENER_APPLICATION_NAME = 'tenet-listen';
 /** A query on the idle listening connection, so a silently dropped TCP connection is noticed. */
 const HEARTBEAT_MS = 15_000;
 
@@ -59,7 +61,12 @@ export async function listenPostgres(
   };
 
   async function connect(): Promise<void> {
-    const current = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const current = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     client = current;
     current.on('error', (error) => dropped(current, error));
     current.on('end', () => dropped(current));
