@@ -185,7 +185,7 @@ describe('sessions', () => {
     errorOf(
       await call(t, { method: 'DELETE', url: '/api/auth/sessions/nope', as: erin }),
       400,
-      'VALIDATION_ERROR',
+      'INVALID_INPUT',
     );
     const revoked = await call(t, {
       method: 'DELETE',

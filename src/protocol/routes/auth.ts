@@ -131,7 +131,7 @@ export const revokeSession = defineRoute({
   access: 'user',
   params: sessionParamsSchema,
   responses: { 204: null },
-  errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'FORBIDDEN'],
+  errors: ['NOT_FOUND', 'FORBIDDEN'],
 });
 
 /** `POST /api/auth/sessions/revoke-others`: signs out every session of the user but this one. */
