@@ -9,12 +9,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { createAccessTokens } from '../src/auth/access-tokens.ts';
 import { insertAccount } from '../src/auth/account-repository.ts';
+import { createGuard } from '../src/auth/guard.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { createSessionRevocations } from '../src/auth/session-revocations.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { migrateUp } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
+import { getCurrentUser } from '../src/protocol/routes/auth.ts';
 import { createTestDatabase, testConfig } from '../test/helpers.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
@@ -107,11 +110,50 @@ async function main(): Promise<void> {
       let hits = 0;
       for (let i = 0; i < lookups; i++) if (revocations.isRevoked(ids[i % ids.length] ?? '')) hits++;
       const nanos = Number(process.hrtime.bigint() - started) / lookups;
-      await revocations.close();
       console.log(
         `isRevoked() alone: ${nanos.toFixed(1)} ns per call with ${revocations.size} entries (${hits} hits); ` +
           `${((nanos / 1000 / withoutCheck) * 100).toFixed(4)}% of the request`,
       );
+
+      // The whole guard (token verification, then the check) in process, on and off, alternating:
+      // the request's own CPU without the noise of a shared machine's scheduling.
+      const tokens = createAccessTokens(config.jwtSecrets, config.accessTokenTtl);
+      const guardOptions = {
+        tokens,
+        csrfSecret: config.csrfSecret,
+        trustedOrigins: [],
+        findFamily: async () => null,
+      };
+      const guardOn = createGuard({ ...guardOptions, isRevoked: (id) => revocations.isRevoked(id) });
+      const guardOff = createGuard({ ...guardOptions, isRevoked: () => false });
+      const token = tokens.sign({ userId: owner.id, role: 'user', familyId: randomUUID() });
+      const facts = {
+        method: 'GET',
+        cookies: { access_token: token },
+        headers: {},
+        serverOrigin: 'http://x',
+      };
+      const timeGuard = async (guard: typeof guardOn, count: number) => {
+        const begun = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) await guard(getCurrentUser, facts);
+        return Number(process.hrtime.bigint() - begun) / count;
+      };
+      await timeGuard(guardOn, 50_000);
+      await timeGuard(guardOff, 50_000);
+      const guardWith: number[] = [];
+      const guardWithout: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        guardWith.push(await timeGuard(guardOn, 200_000));
+        guardWithout.push(await timeGuard(guardOff, 200_000));
+      }
+      const gOn = median(guardWith);
+      const gOff = median(guardWithout);
+      console.log(
+        `guard alone: ${gOn.toFixed(0)} ns with the check, ${gOff.toFixed(0)} ns without ` +
+          `(ratio ${(gOn / gOff).toFixed(3)}; the check adds ${(gOn - gOff).toFixed(0)} ns, ` +
+          `${(((gOn - gOff) / 1000 / withoutCheck) * 100).toFixed(4)}% of the GET)`,
+      );
+      await revocations.close();
     } finally {
       await checked.close();
       await unchecked.close();
