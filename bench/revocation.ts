@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app/app.ts';
 import { createAccessTokens } from '../src/auth/access-tokens.ts';
 import { insertAccount } from '../src/auth/account-repository.ts';
 import { createGuard } from '../src/auth/guard.ts';
@@ -16,7 +17,6 @@ import { hashPassword } from '../src/auth/passwords.ts';
 import { createSessionRevocations } from '../src/auth/session-revocations.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { migrateUp } from '../src/db/migrate.ts';
-import { buildApp } from '../src/http/app.ts';
 import { getCurrentUser } from '../src/protocol/routes/auth.ts';
 import { createTestDatabase, testConfig } from '../test/helpers.ts';
 

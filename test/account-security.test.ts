@@ -339,7 +339,7 @@ describe('admin actions', () => {
     );
     for (const row of rows) {
       assert.equal(row.user_id, root.user.id);
-      assert.equal(row.metadata.targetId, target.user.id);
+      assert.equal((row.metadata as { targetId?: string }).targetId, target.user.id);
     }
   });
 

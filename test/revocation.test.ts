@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../src/app/app.ts';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { migrateUp } from '../src/db/migrate.ts';
 import { LISTENER_APPLICATION_NAME } from '../src/db/notifications.ts';
-import { buildApp } from '../src/http/app.ts';
 import { type ApiResponse, call, errorOf } from './api-requests.ts';
 import { createTestDatabase, engine, type TestApp, type TestDatabase, testConfig } from './helpers.ts';
 import { createSession, storeCookies, type TestSession } from './sessions.ts';

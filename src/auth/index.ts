@@ -2,47 +2,52 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import type { RouteImplementation } from '../protocol/handler.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { AuthContract } from '../protocol/routes/auth.ts';
+import type { SignUpContract } from '../protocol/routes/users.ts';
 import { createAccessTokens } from './access-tokens.ts';
 import { type AuditAction, auditRequest } from './audit.ts';
-import { authRoutes, revokeNow } from './auth-routes.ts';
+import { authImplementations, revokeNow } from './auth-routes.ts';
 import { createGuard } from './guard.ts';
 import { createLoginLimiter } from './login-limiter.ts';
-import { passwordRoutes } from './password-routes.ts';
+import { passwordImplementations } from './password-routes.ts';
 import { PasswordHasher } from './passwords.ts';
 import { createSuccessorCipher } from './refresh-tokens.ts';
 import { cleanUpSessions, findSessionByToken } from './session-repository.ts';
 import { createSessionRevocations } from './session-revocations.ts';
-import { sessionRoutes } from './session-routes.ts';
-import { signUpRoutes } from './signup.ts';
+import { sessionImplementations } from './session-routes.ts';
+import { signUpImplementations } from './signup.ts';
 
-/** What the users resource is given (by injection): session revocation and the audit log. */
-export interface AccountServices {
-  /** Revokes every session of a user at once, in the caller's transaction. */
-  revokeUserSessions(transaction: Kysely<Database>, userId: string): Promise<void>;
-  /** Writes an admin action to the audit log: who (`actorId`), to whom, the request id. */
-  auditAdminAction(
-    request: { ip: string; requestId: string },
-    action: Extract<AuditAction, `user.${string}`>,
-    actorId: string | null,
-    targetId: string,
-    metadata?: Record<string, unknown>,
-  ): Promise<void>;
-}
+/** How often expired sessions are deleted (by one instance at a time). */
+export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Authentication, assembled for one app. */
 export interface Auth {
   /** The guard the route adapter runs before every handler. */
   guard: ReturnType<typeof createGuard>;
-  routes: RouteImplementation[];
+  /** The handlers of the auth routes and of sign-up (auth owns accounts and passwords). */
+  implementations: Implementations<AuthContract & SignUpContract>;
   hasher: PasswordHasher;
-  /** Given to the users resource. */
-  accounts: AccountServices;
-  /** Loads the revoked sessions and subscribes to revocations; before the app serves. */
-  start(): Promise<void>;
+  /**
+   * Revokes every session of a user, inside the caller's transaction: what the users resource is
+   * given where the app is assembled (deletion, deactivation), so it never imports auth.
+   */
+  revokeUserSessions(transaction: Kysely<Database>, userId: string): Promise<void>;
+  /** Writes an admin action to the audit log: who (`actorId`), to whom, the request id (given to users). */
+  auditAdminAction(
+    request: { ip: string; requestId: string },
+    action: Extract<AuditAction, `user.${string}`>,
+    actorId: string | null,
+    targetId: string,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
+  /** Starts the periodic clean-up of expired sessions (one instance at a time) and stops it on close. */
+  service: {
+    start(warn: (error: unknown, message: string) => void): Promise<void>;
+    close(): Promise<void>;
+  };
   /** Deletes expired sessions, in one instance at a time. */
   cleanUp(): Promise<number | null>;
-  close(): Promise<void>;
 }
 
 /** Options for {@link createAuth}. */
@@ -67,26 +72,36 @@ export function createAuth(database: DatabaseHandle, config: Config, options: Au
     isRevoked: options.checkRevocations === false ? () => false : (id) => revocations.isRevoked(id),
   });
   const services = { db, config, tokens, hasher, limiter, cipher, revocations };
+  const cleanUp = () => cleanUpSessions(db, config.refreshReuseGrace, config.accessTokenTtl);
+  let timer: NodeJS.Timeout | undefined;
   return {
     guard,
     hasher,
-    routes: [
-      ...authRoutes(services),
-      ...passwordRoutes(services),
-      ...sessionRoutes(services),
-      ...signUpRoutes(services),
-    ],
-    accounts: {
-      async revokeUserSessions(transaction, userId) {
-        await revokeNow(services, { userId }, transaction);
+    implementations: {
+      ...authImplementations(services),
+      ...passwordImplementations(services),
+      ...sessionImplementations(services),
+      ...signUpImplementations(services),
+    },
+    revokeUserSessions: async (transaction, userId) => {
+      await revokeNow(services, { userId }, transaction);
+    },
+    auditAdminAction: (request, action, actorId, targetId, metadata) =>
+      auditRequest(db, request, action, actorId, { ...metadata, targetId }),
+    service: {
+      async start(warn) {
+        // Loaded before the app serves: a token revoked before this instance started is refused too.
+        await revocations.start();
+        timer = setInterval(() => {
+          cleanUp().catch((error: unknown) => warn(error, 'session clean-up failed'));
+        }, SESSION_CLEANUP_INTERVAL_MS);
+        timer.unref();
       },
-      auditAdminAction: (request, action, actorId, targetId, metadata) =>
-        auditRequest(db, request, action, actorId, { ...metadata, targetId }),
+      async close() {
+        clearInterval(timer);
+        await Promise.all([limiter.close(), revocations.close()]);
+      },
     },
-    start: () => revocations.start(),
-    cleanUp: () => cleanUpSessions(db, config.refreshReuseGrace, config.accessTokenTtl),
-    async close() {
-      await Promise.all([limiter.close(), revocations.close()]);
-    },
+    cleanUp,
   };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../protocol/errors.ts';
-import { implement, type RouteImplementation } from '../protocol/handler.ts';
-import { changePassword } from '../protocol/routes/auth.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { changePassword } from '../protocol/routes/auth.ts';
 import { findAccountById, updatePasswordHash } from './account-repository.ts';
 import { auditRequest } from './audit.ts';
 import { type AuthServices, origin, revokeNow } from './auth-routes.ts';
@@ -11,10 +11,12 @@ import { currentSession } from './session-routes.ts';
 import { startSession } from './sessions.ts';
 
 /** `POST /api/auth/password`: change the password with the current one. */
-export function passwordRoutes(services: AuthServices): RouteImplementation[] {
+export function passwordImplementations(
+  services: AuthServices,
+): Implementations<{ changePassword: typeof changePassword }> {
   const { db, config, tokens, hasher, limiter } = services;
-  return [
-    implement(changePassword, async ({ body }, context) => {
+  return {
+    changePassword: async ({ body }, context) => {
       const { userId } = currentSession(tokens, context);
       hasher.assertCapacity();
       const account = await findAccountById(db, userId);
@@ -44,6 +46,6 @@ export function passwordRoutes(services: AuthServices): RouteImplementation[] {
           csrf: createCsrfToken(config.csrfSecret, session.familyId),
         }),
       };
-    }),
-  ];
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../protocol/errors.ts';
-import { implement, type RequestContext, type RouteImplementation } from '../protocol/handler.ts';
+import type { Implementations, RequestContext } from '../protocol/handler.ts';
 import { computePagination, pageOffset } from '../protocol/pagination.ts';
-import { listSessions, revokeOtherSessions, revokeSession } from '../protocol/routes/auth.ts';
+import type { listSessions, revokeOtherSessions, revokeSession } from '../protocol/routes/auth.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { auditRequest } from './audit.ts';
 import { type AuthServices, revokeNow } from './auth-routes.ts';
@@ -18,10 +18,16 @@ export function currentSession(tokens: AccessTokens, context: RequestContext) {
 }
 
 /** `GET /api/auth/sessions`, `DELETE /api/auth/sessions/:id`, `POST /api/auth/sessions/revoke-others`. */
-export function sessionRoutes(services: AuthServices): RouteImplementation[] {
+export function sessionImplementations(
+  services: AuthServices,
+): Implementations<{
+  listSessions: typeof listSessions;
+  revokeSession: typeof revokeSession;
+  revokeOtherSessions: typeof revokeOtherSessions;
+}> {
   const { db, tokens, config } = services;
-  return [
-    implement(listSessions, async ({ query }, context) => {
+  return {
+    listSessions: async ({ query }, context) => {
       const { userId, sessionId } = currentSession(tokens, context);
       const { items, total } = await listLiveSessions(db, userId, {
         offset: pageOffset(query.page, query.pageSize),
@@ -43,9 +49,9 @@ export function sessionRoutes(services: AuthServices): RouteImplementation[] {
           pagination: computePagination(query.page, query.pageSize, total),
         },
       };
-    }),
+    },
 
-    implement(revokeSession, async ({ params }, context) => {
+    revokeSession: async ({ params }, context) => {
       const { userId, sessionId } = currentSession(tokens, context);
       const id = params.id.toLowerCase();
       // Another user's session answers exactly like an unknown one: ids are not confirmed to strangers.
@@ -58,13 +64,13 @@ export function sessionRoutes(services: AuthServices): RouteImplementation[] {
       return id === sessionId
         ? { status: 204, data: undefined, cookies: clearedSessionCookies(config) }
         : { status: 204, data: undefined };
-    }),
+    },
 
-    implement(revokeOtherSessions, async (_input, context) => {
+    revokeOtherSessions: async (_input, context) => {
       const { userId, sessionId } = currentSession(tokens, context);
       const ids = await revokeNow(services, { userId, exceptSessionId: sessionId });
       await auditRequest(db, context, 'session.revoke_others', userId, { sessions: ids.length });
       return { status: 204, data: undefined };
-    }),
-  ];
+    },
+  };
 }

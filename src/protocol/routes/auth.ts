@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../contract.ts';
+import { defineContract, defineRoute } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { pageSchema, paginationQuerySchema } from '../pagination.ts';
@@ -145,3 +145,17 @@ export const revokeOtherSessions = defineRoute({
   responses: { 204: null },
   errors: ['FORBIDDEN'],
 });
+
+/** The auth routes: sign in, sign out, refresh, the signed-in user. */
+export const authContract = defineContract({
+  login,
+  logout,
+  refreshSession,
+  getCurrentUser,
+  changePassword,
+  listSessions,
+  revokeSession,
+  revokeOtherSessions,
+});
+/** The auth routes as a type. */
+export type AuthContract = typeof authContract;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../contract.ts';
+import { defineContract, defineRoute } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
@@ -168,3 +168,23 @@ export const setUserRole = defineRoute({
     'CONFLICT',
   ],
 });
+
+/** Sign-up: `POST /api/users`, implemented by auth (it owns accounts and passwords). */
+export const signUpContract = defineContract({ createUser });
+/** The sign-up route as a type. */
+export type SignUpContract = typeof signUpContract;
+
+/** The user routes beside sign-up: the kit's, plus activation. */
+export const usersContract = defineContract({
+  listUsers,
+  getUser,
+  updateUser,
+  replaceUser,
+  deleteUser,
+  restoreUser,
+  activateUser,
+  deactivateUser,
+  setUserRole,
+});
+/** The user routes as a type. */
+export type UsersContract = typeof usersContract;
