@@ -18,9 +18,7 @@ export function currentSession(tokens: AccessTokens, context: RequestContext) {
 }
 
 /** `GET /api/auth/sessions`, `DELETE /api/auth/sessions/:id`, `POST /api/auth/sessions/revoke-others`. */
-export function sessionImplementations(
-  services: AuthServices,
-): Implementations<{
+export function sessionImplementations(services: AuthServices): Implementations<{
   listSessions: typeof listSessions;
   revokeSession: typeof revokeSession;
   revokeOtherSessions: typeof revokeOtherSessions;
