@@ -110,6 +110,12 @@ const environmentSchema = z.object({
       message: 'DATABASE_URL must be postgres://…, postgresql://… or memory://',
     })
     .optional(),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .refine((url) => /^(postgres|postgresql):\/\//.test(url), {
+      message: 'DATABASE_DIRECT_URL must be postgres://… or postgresql://…',
+    })
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   JWT_SECRET: secretList('JWT_SECRET').optional(),
   CSRF_SECRET: z
@@ -138,7 +144,13 @@ const environmentSchema = z.object({
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'memory' }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** A session-mode connection for LISTEN and advisory locks when `url` goes through a transaction pooler; unset means `url`. */
+      directUrl?: string;
+    };
 
 /** The validated, frozen configuration every part of tenet receives; nothing else reads `process.env`. */
 export interface Config {
@@ -246,12 +258,20 @@ export function loadConfig(
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL?.startsWith('postgres')) {
+    problems.push('DATABASE_DIRECT_URL needs DATABASE_URL to be a PostgreSQL URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const stateDir = resolve(options.cwd ?? process.cwd(), '.tenet');
   const stored = env.JWT_SECRET && env.CSRF_SECRET ? undefined : loadStoredSecrets(stateDir);
 
-  const database = databaseConfig(env.DATABASE_URL, env.DATABASE_POOL_SIZE, stateDir);
+  const database = databaseConfig(
+    env.DATABASE_URL,
+    env.DATABASE_POOL_SIZE,
+    stateDir,
+    env.DATABASE_DIRECT_URL,
+  );
 
   return deepFreeze({
     env: env.NODE_ENV,
@@ -280,10 +300,15 @@ export function loadConfig(
   });
 }
 
-function databaseConfig(url: string | undefined, poolSize: number, stateDir: string): DatabaseConfig {
+function databaseConfig(
+  url: string | undefined,
+  poolSize: number,
+  stateDir: string,
+  directUrl?: string,
+): DatabaseConfig {
   if (url === undefined) return { kind: 'pglite', dataDir: join(stateDir, 'pgdata') };
   if (url === 'memory://') return { kind: 'memory' };
-  return { kind: 'postgres', url, poolSize };
+  return { kind: 'postgres', url, poolSize, ...(directUrl ? { directUrl } : {}) };
 }
 
 /**

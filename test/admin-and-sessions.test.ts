@@ -31,7 +31,7 @@ after(async () => {
 });
 
 describe('the first admin', () => {
-  test('ensureAdmin creates, then leaves alone, and promotes an existing user without touching the password', async () => {
+  test("ensureAdmin creates, then leaves alone; promotes an existing user only with that user's own password", async () => {
     const hasher = new PasswordHasher();
     const admin = { email: ' Root@Example.com ', password: 'admin-password-1' };
     assert.equal(await ensureAdmin(t.database.db, hasher, admin), 'created');
@@ -44,21 +44,36 @@ describe('the first admin', () => {
     assert.equal(row.role, 'admin');
     assert.ok((await verifyPassword(row.password_hash, 'admin-password-1')).valid);
 
-    const user = await createSession(t);
+    // Someone else's account (signed up first with the address) is never made an admin.
+    const squatter = await createSession(t);
+    await assert.rejects(
+      ensureAdmin(t.database.db, hasher, { email: squatter.user.email, password: 'operator-password' }),
+      (error: Error) =>
+        error.name === 'AdminBootstrapError' &&
+        error.message.includes('password is not ADMIN_PASSWORD') &&
+        error.message.includes('tenet users set-password'),
+    );
+    const untouched = await t.database.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', squatter.user.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(untouched.role, 'user');
+    assert.ok((await verifyPassword(untouched.password_hash, squatter.password)).valid);
+
+    // The operator's own account, with the configured password: promoted, password unchanged.
+    const own = await createSession(t, { password: 'operator-password' });
     assert.equal(
-      await ensureAdmin(t.database.db, hasher, { email: user.user.email, password: 'ignored-password' }),
+      await ensureAdmin(t.database.db, hasher, { email: own.user.email, password: 'operator-password' }),
       'promoted',
     );
     const promoted = await t.database.db
       .selectFrom('users')
       .selectAll()
-      .where('id', '=', user.user.id)
+      .where('id', '=', own.user.id)
       .executeTakeFirstOrThrow();
     assert.equal(promoted.role, 'admin');
-    assert.ok(
-      (await verifyPassword(promoted.password_hash, user.password)).valid,
-      'the password is unchanged',
-    );
+    assert.ok((await verifyPassword(promoted.password_hash, 'operator-password')).valid);
   });
 
   test('ADMIN_EMAIL and ADMIN_PASSWORD create the admin at start, idempotently across restarts', async () => {
@@ -211,7 +226,7 @@ describe('session clean-up', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const deleted = await cleanUpSessions(db, 10);
+    const deleted = await cleanUpSessions(db, 10, 900);
     assert.ok(deleted !== null && deleted >= 1);
     const ids = (
       await db.selectFrom('refresh_tokens').select('id').where('user_id', '=', session.user.id).execute()
@@ -233,11 +248,11 @@ describe('session clean-up', () => {
       await session.exec('BEGIN');
       await session.query(`select pg_advisory_xact_lock(hashtext('tenet_session_cleanup'))`);
       try {
-        assert.equal(await cleanUpSessions(t.database.db, 10), null);
+        assert.equal(await cleanUpSessions(t.database.db, 10, 900), null);
       } finally {
         await session.exec('COMMIT');
       }
     });
-    assert.notEqual(await cleanUpSessions(t.database.db, 10), null);
+    assert.notEqual(await cleanUpSessions(t.database.db, 10, 900), null);
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createAuth } from '../auth/index.ts';
+import { type AuthOptions, createAuth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { createApp } from '../http/app.ts';
@@ -26,6 +26,8 @@ export interface ReferenceAppOptions {
   database: DatabaseHandle;
   /** A team's own resources and routes, served beside tenet's with every convention. */
   modules?: readonly AnyAppModule[];
+  /** Only for benchmarks (bench/revocation.ts). */
+  auth?: AuthOptions;
 }
 
 /** The reference contract plus the routes of some modules, refusing a name used twice. */
@@ -56,11 +58,14 @@ export function appTagDescriptions(modules: readonly AnyAppModule[] = []): Recor
 export async function buildApp(config: Config, options: ReferenceAppOptions): Promise<FastifyInstance> {
   const { database } = options;
   const modules = options.modules ?? [];
-  const auth = createAuth(database, config);
+  const auth = createAuth(database, config, options.auth);
   const implementations: Record<string, unknown> = {
     ...healthImplementations(database),
     ...auth.implementations,
-    ...userImplementations(database, { revokeSessions: auth.revokeUserSessions }),
+    ...userImplementations(database, {
+      revokeSessions: auth.revokeUserSessions,
+      auditAdminAction: auth.auditAdminAction,
+    }),
     ...postImplementations(database),
   } satisfies Implementations<typeof referenceContract>;
   for (const module of modules) Object.assign(implementations, module.implement({ database, config }));

@@ -8,7 +8,16 @@ export type AuditAction =
   | 'login.failure'
   | 'refresh.reuse'
   | 'logout'
-  | 'user.admin_created';
+  | 'user.admin_created'
+  | 'password.change'
+  | 'session.revoke'
+  | 'session.revoke_others'
+  | 'user.activate'
+  | 'user.deactivate'
+  | 'user.delete'
+  | 'user.restore'
+  | 'user.role_change'
+  | 'user.password_set';
 
 /** One audit event. */
 export interface AuditEvent {
@@ -31,4 +40,15 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
       metadata: event.metadata ?? {},
     })
     .execute();
+}
+
+/** Writes an audit event for a request: its client IP and request id. */
+export function auditRequest(
+  db: Kysely<Database>,
+  request: { ip: string; requestId: string },
+  action: AuditAction,
+  userId: string | null,
+  metadata?: AuditEvent['metadata'],
+): Promise<void> {
+  return recordAudit(db, { action, userId, ip: request.ip, requestId: request.requestId, metadata });
 }

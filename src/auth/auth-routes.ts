@@ -16,10 +16,12 @@ import {
   sessionCookies,
 } from './cookies.ts';
 import { createCsrfToken, isCsrfTokenForFamily } from './csrf.ts';
+import { DEVICE_COOKIE, deviceCookie, readDeviceToken } from './device-cookies.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { SuccessorCipher } from './refresh-tokens.ts';
-import { findSessionByToken, revokeFamily, revokeUserSessions } from './session-repository.ts';
+import { findSessionByToken, revokeSessions, type SessionScope } from './session-repository.ts';
+import type { SessionRevocations } from './session-revocations.ts';
 import { rotateSession, startSession } from './sessions.ts';
 
 /** What the auth routes are built on. */
@@ -30,15 +32,33 @@ export interface AuthServices {
   hasher: PasswordHasher;
   limiter: LoginLimiter;
   cipher: SuccessorCipher;
+  revocations: SessionRevocations;
 }
 
-function origin(context: RequestContext) {
+/** Where a request comes from, as a session records it. */
+export function origin(context: RequestContext) {
   return { userAgent: context.userAgent, ip: context.ip };
 }
 
+/**
+ * Revokes sessions, and refuses their access tokens on this instance at once (the others hear of
+ * it by notification once the transaction commits).
+ */
+export async function revokeNow(
+  services: Pick<AuthServices, 'db' | 'revocations'>,
+  scope: SessionScope,
+  db: Kysely<Database> = services.db,
+): Promise<string[]> {
+  const ids = await revokeSessions(db, scope);
+  services.revocations.add(ids);
+  return ids;
+}
+
 /** `POST /api/auth/login`, `/logout`, `/refresh` and `GET /api/auth/me`. */
-export function authImplementations(services: AuthServices): Implementations<AuthContract> {
-  const { db, config, tokens, hasher, limiter, cipher } = services;
+export function authImplementations(
+  services: AuthServices,
+): Implementations<Pick<AuthContract, 'login' | 'logout' | 'refreshSession' | 'getCurrentUser'>> {
+  const { db, config, tokens, hasher, limiter, cipher, revocations } = services;
   const audit = (
     context: RequestContext,
     action: Parameters<typeof recordAudit>[1]['action'],
@@ -62,7 +82,8 @@ export function authImplementations(services: AuthServices): Implementations<Aut
     login: async ({ body }, context) => {
       // Refused before any lookup when hashing is saturated, and counted before any hashing.
       hasher.assertCapacity();
-      await limiter.consume(context.ip, body.email);
+      const device = readDeviceToken(config.csrfSecret, body.email, context.cookies[DEVICE_COOKIE]);
+      await limiter.consume(context.ip, body.email, device);
       const account = await findAccountByEmail(db, body.email);
       // Unknown e-mail: the same hashing work and the same answer as a wrong password.
       const check = account
@@ -74,22 +95,24 @@ export function authImplementations(services: AuthServices): Implementations<Aut
       }
       // Told only to someone who knows the password.
       if (!account.is_active) {
-        await revokeUserSessions(db, account.id);
+        await revokeNow(services, { userId: account.id });
         await audit(context, 'login.failure', account.id, { reason: 'deactivated' });
         throw new AppError('FORBIDDEN', { message: 'Account is deactivated' });
       }
       if (check.needsRehash) await updatePasswordHash(db, account.id, await hasher.hash(body.password));
-      await limiter.reset(body.email);
+      await limiter.reset(body.email, device);
       const session = await startSession(db, account.id, origin(context), {
         ttlSeconds: config.refreshTokenTtl,
       });
       await audit(context, 'login.success', account.id);
-      return signedIn(
+      const answer = signedIn(
         account,
         session.familyId,
         session.token,
         createCsrfToken(config.csrfSecret, session.familyId),
       );
+      // This browser has now proven it knows the password: it gets its own login limit from now on.
+      return { ...answer, cookies: [...answer.cookies, deviceCookie(config, account.email)] };
     },
 
     logout: async (_input, context) => {
@@ -102,7 +125,7 @@ export function authImplementations(services: AuthServices): Implementations<Aut
         if (result.ok) session = { familyId: result.identity.familyId, userId: result.identity.userId };
       }
       if (session) {
-        await revokeFamily(db, session.familyId);
+        await revokeNow(services, { sessionId: session.familyId });
         await audit(context, 'logout', session.userId);
       }
       return { status: 204, data: undefined, cookies: clearedSessionCookies(config) };
@@ -124,12 +147,13 @@ export function authImplementations(services: AuthServices): Implementations<Aut
         case 'revoked':
           throw failedSession('TOKEN_INVALID', 'Session revoked, sign in again');
         case 'reused':
+          revocations.add([outcome.familyId]);
           await audit(context, 'refresh.reuse', outcome.userId, { familyId: outcome.familyId });
           throw failedSession('TOKEN_INVALID', 'Refresh token reused; the session was revoked');
       }
       const account = await findAccountById(db, outcome.userId);
       if (!account?.is_active) {
-        await revokeFamily(db, outcome.familyId);
+        await revokeNow(services, { sessionId: outcome.familyId });
         throw account
           ? failedSession('FORBIDDEN', 'Account is deactivated')
           : failedSession('UNAUTHORIZED', 'Account no longer exists');

@@ -15,6 +15,8 @@ export interface GuardDependencies {
   trustedOrigins: readonly string[];
   /** The session (family) a refresh token belongs to, or `null`. */
   findFamily(refreshToken: string): Promise<string | null>;
+  /** Whether a session was revoked: an in-memory lookup, never a query (see session-revocations.ts). */
+  isRevoked(sessionId: string): boolean;
 }
 
 function header(facts: RequestFacts, name: string): string | undefined {
@@ -85,7 +87,14 @@ export function createGuard(dependencies: GuardDependencies) {
       if (route.access === 'public') return null;
       throw new AppError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
     }
-    const { userId, role } = result.identity;
+    const { userId, role, familyId } = result.identity;
+    // A signed, unexpired token outlives its session by up to ACCESS_TOKEN_TTL: logout, reuse,
+    // password change, deactivation, deletion and role change revoke the session, and its access
+    // token stops working at once, whatever role it claims.
+    if (dependencies.isRevoked(familyId)) {
+      if (route.access === 'public') return null;
+      throw new AppError('TOKEN_INVALID', { message: 'Session revoked, sign in again' });
+    }
     if (route.access === 'admin' && role !== 'admin') throw new AppError('INSUFFICIENT_PERMISSIONS');
     return { userId, role };
   };

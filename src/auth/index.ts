@@ -6,12 +6,16 @@ import type { Implementations } from '../protocol/handler.ts';
 import type { AuthContract } from '../protocol/routes/auth.ts';
 import type { SignUpContract } from '../protocol/routes/users.ts';
 import { createAccessTokens } from './access-tokens.ts';
-import { authImplementations } from './auth-routes.ts';
+import { type AuditAction, auditRequest } from './audit.ts';
+import { authImplementations, revokeNow } from './auth-routes.ts';
 import { createGuard } from './guard.ts';
 import { createLoginLimiter } from './login-limiter.ts';
+import { passwordImplementations } from './password-routes.ts';
 import { PasswordHasher } from './passwords.ts';
 import { createSuccessorCipher } from './refresh-tokens.ts';
-import { cleanUpSessions, findSessionByToken, revokeUserSessions } from './session-repository.ts';
+import { cleanUpSessions, findSessionByToken } from './session-repository.ts';
+import { createSessionRevocations } from './session-revocations.ts';
+import { sessionImplementations } from './session-routes.ts';
 import { signUpImplementations } from './signup.ts';
 
 /** How often expired sessions are deleted (by one instance at a time). */
@@ -29,42 +33,65 @@ export interface Auth {
    * given where the app is assembled (deletion, deactivation), so it never imports auth.
    */
   revokeUserSessions(transaction: Kysely<Database>, userId: string): Promise<void>;
+  /** Writes an admin action to the audit log: who (`actorId`), to whom, the request id (given to users). */
+  auditAdminAction(
+    request: { ip: string; requestId: string },
+    action: Extract<AuditAction, `user.${string}`>,
+    actorId: string | null,
+    targetId: string,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
   /** Starts the periodic clean-up of expired sessions (one instance at a time) and stops it on close. */
   service: {
-    start(warn: (error: unknown, message: string) => void): void;
+    start(warn: (error: unknown, message: string) => void): Promise<void>;
     close(): Promise<void>;
   };
   /** Deletes expired sessions, in one instance at a time. */
   cleanUp(): Promise<number | null>;
 }
 
+/** Options for {@link createAuth}. */
+export interface AuthOptions {
+  /** Only for bench/revocation.ts, which measures the check's cost: `false` skips it. @default true */
+  checkRevocations?: boolean;
+}
+
 /** Builds authentication for a configuration and database. */
-export function createAuth(database: DatabaseHandle, config: Config): Auth {
+export function createAuth(database: DatabaseHandle, config: Config, options: AuthOptions = {}): Auth {
   const db = database.db;
   const tokens = createAccessTokens(config.jwtSecrets, config.accessTokenTtl);
   const hasher = new PasswordHasher();
   const limiter = createLoginLimiter({ points: config.loginRateLimit, redisUrl: config.redisUrl });
   const cipher = createSuccessorCipher(config.jwtSecrets[0] ?? '');
+  const revocations = createSessionRevocations(database, config.accessTokenTtl);
   const guard = createGuard({
     tokens,
     csrfSecret: config.csrfSecret,
     trustedOrigins: config.corsOrigins,
     findFamily: async (token) => (await findSessionByToken(db, token))?.familyId ?? null,
+    isRevoked: options.checkRevocations === false ? () => false : (id) => revocations.isRevoked(id),
   });
-  const cleanUp = () => cleanUpSessions(db, config.refreshReuseGrace);
+  const services = { db, config, tokens, hasher, limiter, cipher, revocations };
+  const cleanUp = () => cleanUpSessions(db, config.refreshReuseGrace, config.accessTokenTtl);
   let timer: NodeJS.Timeout | undefined;
   return {
     guard,
     hasher,
     implementations: {
-      ...authImplementations({ db, config, tokens, hasher, limiter, cipher }),
-      ...signUpImplementations({ db, config, hasher }),
+      ...authImplementations(services),
+      ...passwordImplementations(services),
+      ...sessionImplementations(services),
+      ...signUpImplementations(services),
     },
     revokeUserSessions: async (transaction, userId) => {
-      await revokeUserSessions(transaction, userId);
+      await revokeNow(services, { userId }, transaction);
     },
+    auditAdminAction: (request, action, actorId, targetId, metadata) =>
+      auditRequest(db, request, action, actorId, { ...metadata, targetId }),
     service: {
-      start(warn) {
+      async start(warn) {
+        // Loaded before the app serves: a token revoked before this instance started is refused too.
+        await revocations.start();
         timer = setInterval(() => {
           cleanUp().catch((error: unknown) => warn(error, 'session clean-up failed'));
         }, SESSION_CLEANUP_INTERVAL_MS);
@@ -72,7 +99,7 @@ export function createAuth(database: DatabaseHandle, config: Config): Auth {
       },
       async close() {
         clearInterval(timer);
-        await limiter.close();
+        await Promise.all([limiter.close(), revocations.close()]);
       },
     },
     cleanUp,

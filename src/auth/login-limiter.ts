@@ -10,12 +10,17 @@ import { AppError } from '../protocol/errors.ts';
 /** The login window: attempts are counted over 15 minutes. */
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 
-/** Counts login attempts per client IP and per e-mail. */
+/** Counts login attempts per client IP and per e-mail (or per known device), and sign-ups per IP. */
 export interface LoginLimiter {
-  /** Counts one attempt; throws 429 RATE_LIMITED with `Retry-After` once either limit is reached. */
-  consume(ip: string, email: string): Promise<void>;
-  /** Forgets the e-mail's failures after a successful login. */
-  reset(email: string): Promise<void>;
+  /**
+   * Counts one attempt; throws 429 RATE_LIMITED with `Retry-After` once a limit is reached. With
+   * the id of a valid device cookie for this e-mail, the device's own count replaces the e-mail's.
+   */
+  consume(ip: string, email: string, deviceId?: string | null): Promise<void>;
+  /** Counts one sign-up from an IP; throws 429 RATE_LIMITED with `Retry-After` past the limit. */
+  consumeSignup(ip: string): Promise<void>;
+  /** Forgets the e-mail's (and the device's) failures after a successful login. */
+  reset(email: string, deviceId?: string | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,22 +62,31 @@ export function createLoginLimiter(options: LoginLimiterOptions): LoginLimiter {
   };
   const byIp = limiter('ip');
   const byEmail = limiter('email');
+  const byDevice = limiter('device');
+  const signUpsByIp = limiter('signup');
+
+  async function limit(message: string, attempts: Promise<unknown>[]): Promise<void> {
+    try {
+      await Promise.all(attempts);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMITED', { message, headers: { 'Retry-After': String(seconds) } });
+    }
+  }
 
   return {
-    async consume(ip, email) {
-      try {
-        await Promise.all([byIp.consume(ip), byEmail.consume(email)]);
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError('RATE_LIMITED', {
-          message: 'Too many sign-in attempts, retry later',
-          headers: { 'Retry-After': String(seconds) },
-        });
-      }
+    consume(ip, email, deviceId) {
+      // A browser that signed in to this account before has its own count (OWASP device cookies):
+      // failures from elsewhere, which lock the e-mail, cannot lock its owner out.
+      const account = deviceId ? byDevice.consume(deviceId) : byEmail.consume(email);
+      return limit('Too many sign-in attempts, retry later', [byIp.consume(ip), account]);
     },
-    async reset(email) {
-      await byEmail.delete(email);
+    consumeSignup(ip) {
+      return limit('Too many sign-ups from this address, retry later', [signUpsByIp.consume(ip)]);
+    },
+    async reset(email, deviceId) {
+      await Promise.all([byEmail.delete(email), deviceId ? byDevice.delete(deviceId) : undefined]);
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { generateRefreshToken, hashRefreshToken, type SuccessorCipher } from './refresh-tokens.ts';
+import { revokeSessions } from './session-repository.ts';
 
 /** Where a session was opened from, kept for the user's own view of their sessions. */
 export interface SessionOrigin {
@@ -51,17 +52,25 @@ export async function startSession(
   const token = generateRefreshToken();
   const familyId = randomUUID();
   const expiresAt = new Date(Date.now() + options.ttlSeconds * 1000);
-  await db
-    .insertInto('refresh_tokens')
-    .values({
-      user_id: userId,
-      family_id: familyId,
-      token_hash: hashRefreshToken(token),
-      expires_at: expiresAt,
-      user_agent: clip(origin.userAgent, 512),
-      ip_address: clip(origin.ip, 64),
-    })
-    .execute();
+  const userAgent = clip(origin.userAgent, 512);
+  const ip = clip(origin.ip, 64);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({ id: familyId, user_id: userId, user_agent: userAgent, ip_address: ip, expires_at: expiresAt })
+      .execute();
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        user_id: userId,
+        family_id: familyId,
+        token_hash: hashRefreshToken(token),
+        expires_at: expiresAt,
+        user_agent: userAgent,
+        ip_address: ip,
+      })
+      .execute();
+  });
   return { token, familyId, userId, expiresAt };
 }
 
@@ -77,17 +86,32 @@ export async function rotateSession(
   origin: SessionOrigin,
   options: SessionOptions,
 ): Promise<RotationOutcome> {
+  const tokenHash = hashRefreshToken(token);
   return db.transaction().execute(async (trx): Promise<RotationOutcome> => {
+    const owner = await trx
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!owner) return { kind: 'unknown' };
+    // The session row first, then the token's: the order revokeSessions locks them in, so a
+    // revocation and a rotation never deadlock, and a rotation never outlives a revocation.
+    const live = await trx
+      .selectFrom('sessions')
+      .select('revoked_at')
+      .where('id', '=', owner.family_id)
+      .forUpdate()
+      .executeTakeFirst();
     const row = await trx
       .selectFrom('refresh_tokens')
       .selectAll()
-      .where('token_hash', '=', hashRefreshToken(token))
+      .where('token_hash', '=', tokenHash)
       .forUpdate()
       .executeTakeFirst();
     if (!row) return { kind: 'unknown' };
     const session = { familyId: row.family_id, userId: row.user_id };
     const now = new Date();
-    if (row.revoked_at) return { kind: 'revoked', ...session };
+    if (row.revoked_at || !live || live.revoked_at) return { kind: 'revoked', ...session };
     if (row.expires_at <= now) return { kind: 'expired', ...session };
 
     if (row.used_at) {
@@ -104,17 +128,19 @@ export async function rotateSession(
           return { kind: 'repeated', token: successorToken, expiresAt: successor.expires_at, ...session };
         }
       }
-      await trx
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: now })
-        .where('family_id', '=', row.family_id)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await revokeSessions(trx, { sessionId: row.family_id });
       return { kind: 'reused', ...session };
     }
 
     const successorToken = generateRefreshToken();
     const expiresAt = new Date(now.getTime() + options.ttlSeconds * 1000);
+    const userAgent = clip(origin.userAgent, 512);
+    const ip = clip(origin.ip, 64);
+    await trx
+      .updateTable('sessions')
+      .set({ last_used_at: now, expires_at: expiresAt, user_agent: userAgent, ip_address: ip })
+      .where('id', '=', row.family_id)
+      .execute();
     const successor = await trx
       .insertInto('refresh_tokens')
       .values({
@@ -122,8 +148,8 @@ export async function rotateSession(
         family_id: row.family_id,
         token_hash: hashRefreshToken(successorToken),
         expires_at: expiresAt,
-        user_agent: clip(origin.userAgent, 512),
-        ip_address: clip(origin.ip, 64),
+        user_agent: userAgent,
+        ip_address: ip,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -8,9 +8,9 @@ import type { AuthServices } from './auth-routes.ts';
 
 /** `POST /api/users`: sign-up, open or (with `SIGNUP=closed`) admin-only. */
 export function signUpImplementations(
-  services: Pick<AuthServices, 'db' | 'config' | 'hasher'>,
+  services: Pick<AuthServices, 'db' | 'config' | 'hasher' | 'limiter'>,
 ): Implementations<SignUpContract> {
-  const { db, config, hasher } = services;
+  const { db, config, hasher, limiter } = services;
   return {
     createUser: async ({ body }, context) => {
       if (config.signup === 'closed') {
@@ -18,6 +18,8 @@ export function signUpImplementations(
           throw new AppError('UNAUTHORIZED', { message: 'Sign-up is closed; an admin creates accounts' });
         if (context.caller.role !== 'admin') throw new AppError('INSUFFICIENT_PERMISSIONS');
       }
+      // Anonymous sign-ups are counted per IP like sign-ins: account creation costs a hash and a row.
+      if (!context.caller) await limiter.consumeSignup(context.ip);
       const user = await insertAccount(db, {
         email: body.email,
         passwordHash: await hasher.hash(body.password),

@@ -27,6 +27,8 @@ Commands:
                          generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
+  users set-password --email E
+                         set a user's password (read the same way); signs them out everywhere
   seed [--users N] [--posts M]
                          fill the database with fake users and posts (never in production)
   help                   show this text (and --help on any command)

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { insertAccount } from '../auth/account-repository.ts';
+import { findAccountByEmail, insertAccount, updatePasswordHash } from '../auth/account-repository.ts';
+import { recordAudit } from '../auth/audit.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
+import { revokeSessions } from '../auth/session-repository.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
@@ -50,8 +53,13 @@ async function readPassword(io: UsersCommandIo): Promise<string> {
 
 class UsageError extends Error {}
 
+const USAGE =
+  'Usage: tenet users create --email E [--display-name N] [--admin]\n       tenet users set-password --email E';
+
 /**
- * `tenet users create --email E [--display-name N] [--admin]`. The password is asked for on a
+ * `tenet users create --email E [--display-name N] [--admin]` and `tenet users set-password --email
+ * E` (the only way an admin sets someone's password; every session of that user is revoked at
+ * once). The password is asked for on a
  * terminal (or read from standard input), never taken as an argument: arguments end up in shell
  * history and in the process list.
  */
@@ -65,11 +73,16 @@ export async function usersCommand(config: Config, args: string[], io: UsersComm
       options: { email: { type: 'string' }, 'display-name': { type: 'string' }, admin: { type: 'boolean' } },
     }));
   } catch (error) {
-    io.error(`${(error as Error).message}\nUsage: tenet users create --email E [--display-name N] [--admin]`);
+    io.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (positionals[0] !== 'create' || !values.email) {
-    io.error('Usage: tenet users create --email E [--display-name N] [--admin]');
+  const action = positionals[0];
+  if ((action !== 'create' && action !== 'set-password') || !values.email || positionals.length > 1) {
+    io.error(USAGE);
+    return 2;
+  }
+  if (action === 'set-password' && (values.admin || values['display-name'] !== undefined)) {
+    io.error(`set-password takes only --email.\n${USAGE}`);
     return 2;
   }
   const email = emailInputSchema.safeParse(values.email);
@@ -99,6 +112,29 @@ export async function usersCommand(config: Config, args: string[], io: UsersComm
   const database = await connectDatabase(config.database);
   try {
     await migrateUp(database);
+    if (action === 'set-password') {
+      const account = await findAccountByEmail(database.db, email.data);
+      if (!account) {
+        io.error(`No user with the e-mail ${email.data}.`);
+        return 1;
+      }
+      const passwordHash = await new PasswordHasher().hash(checked.data);
+      const revoked = await database.db.transaction().execute(async (trx) => {
+        await updatePasswordHash(trx, account.id, passwordHash);
+        // Whoever holds a session of the account is signed out at once, on every running instance.
+        const ids = await revokeSessions(trx, { userId: account.id });
+        await recordAudit(trx, {
+          action: 'user.password_set',
+          userId: account.id,
+          ip: 'cli',
+          requestId: `cli-${randomUUID()}`,
+          metadata: { targetId: account.id, by: 'cli', sessionsRevoked: ids.length },
+        });
+        return ids.length;
+      });
+      io.out(`password set for ${account.email} (${account.id}); ${revoked} session(s) revoked`);
+      return 0;
+    }
     const user = await insertAccount(database.db, {
       email: email.data,
       passwordHash: await new PasswordHasher().hash(checked.data),

@@ -4,6 +4,12 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
+import {
+  assertChannel,
+  listenPostgres,
+  type NotificationHandlers,
+  type Subscription,
+} from './notifications.ts';
 import type { Database } from './schema.ts';
 
 /** One database session that can run multi-statement scripts (migrations) and plain queries. */
@@ -21,6 +27,8 @@ export interface DatabaseHandle {
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Resolves when the database answers within `timeoutMs`, rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /** Subscribes to a notification channel (PostgreSQL LISTEN on the direct connection; PGlite's own). */
+  listen(channel: string, handlers: NotificationHandlers): Promise<Subscription>;
   close(): Promise<void>;
 }
 
@@ -35,7 +43,7 @@ export async function connectDatabase(
   logger?: DatabaseLogger,
 ): Promise<DatabaseHandle> {
   return config.kind === 'postgres'
-    ? connectPostgres(config.url, config.poolSize, logger)
+    ? connectPostgres(config.url, config.poolSize, logger, config.directUrl)
     : connectPglite(config.kind === 'memory' ? 'memory://' : config.dataDir);
 }
 
@@ -60,7 +68,12 @@ export class DatabaseTimeoutError extends Error {
   }
 }
 
-function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger): DatabaseHandle {
+function connectPostgres(
+  url: string,
+  poolSize: number,
+  logger?: DatabaseLogger,
+  directUrl?: string,
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -101,6 +114,7 @@ function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger)
       }
     },
     ping: (timeoutMs = 2_000) => ping(db, timeoutMs),
+    listen: (channel, handlers) => listenPostgres(directUrl ?? url, channel, handlers, logger),
     async close() {
       if (closed) return;
       closed = true;
@@ -143,6 +157,17 @@ async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
       );
     },
     ping: (timeoutMs = 2_000) => ping(db, timeoutMs),
+    async listen(channel, handlers) {
+      assertChannel(channel);
+      // One process holds PGlite: its notifications are delivered in process, after commit.
+      const unsubscribe = await pglite.listen(channel, (payload) => handlers.onMessage(payload));
+      await handlers.onSubscribed();
+      return {
+        async close() {
+          if (!pglite.closed) await unsubscribe();
+        },
+      };
+    },
     async close() {
       if (closed) return;
       closed = true;

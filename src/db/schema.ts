@@ -68,6 +68,19 @@ export interface RowCountsTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** `sessions` */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  last_used_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
 /** `users` */
 export interface UsersTable {
   id: Generated<string>;
@@ -88,5 +101,6 @@ export interface Database {
   posts: PostsTable;
   refresh_tokens: RefreshTokensTable;
   row_counts: RowCountsTable;
+  sessions: SessionsTable;
   users: UsersTable;
 }

@@ -32,8 +32,8 @@ function trustProxySetting(
 
 /** Something the app runs beside its routes (a clean-up timer, a connection), started and stopped with it. */
 export interface AppService {
-  /** Runs once the app is ready; `warn` logs a failure of background work. */
-  start?(warn: (error: unknown, message: string) => void): void;
+  /** Runs once the app is ready (awaited before it serves); `warn` logs a failure of background work. */
+  start?(warn: (error: unknown, message: string) => void): void | Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -126,7 +126,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
   const services = options.services ?? [];
   app.addHook('onReady', async () => {
     for (const service of services)
-      service.start?.((error, message) => app.log.warn({ err: error }, message));
+      await service.start?.((error, message) => app.log.warn({ err: error }, message));
   });
   app.addHook('onClose', async () => {
     for (const service of services) await service.close?.();

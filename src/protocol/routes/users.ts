@@ -79,6 +79,7 @@ export const createUser = defineRoute({
     'UNAUTHORIZED',
     'FORBIDDEN',
     'INSUFFICIENT_PERMISSIONS',
+    'RATE_LIMITED',
   ],
 });
 
@@ -144,6 +145,33 @@ export const deactivateUser = accountRoute(
   'Admin only. Idempotent. Revokes every session of the user. Answers with an ETag; honours If-Match.',
 );
 
+/** `PUT /api/users/:id/role` body. */
+export const setUserRoleBodySchema = z.strictObject({ role: z.enum(['user', 'admin']) });
+
+/** `PUT /api/users/:id/role`: admin; changes a user's role and revokes every session of theirs. */
+export const setUserRole = defineRoute({
+  method: 'PUT',
+  path: '/api/users/:id/role',
+  summary: "Set a user's role",
+  description:
+    'Admin only. Idempotent. Revokes every session of the user (their tokens carry the old role), and is ' +
+    'audit-logged. 409 CONFLICT when it would leave no active admin. Answers with an ETag; honours If-Match.',
+  tags: ['users'],
+  access: 'admin',
+  params: userParamsSchema,
+  body: setUserRoleBodySchema,
+  responses: { 200: userSchema },
+  errors: [
+    'VALIDATION_ERROR',
+    'MISSING_FIELD',
+    'NOT_FOUND',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'INSUFFICIENT_PERMISSIONS',
+    'CONFLICT',
+  ],
+});
+
 /** Sign-up: `POST /api/users`, implemented by auth (it owns accounts and passwords). */
 export const signUpContract = defineContract({ createUser });
 /** The sign-up route as a type. */
@@ -159,6 +187,7 @@ export const usersContract = defineContract({
   restoreUser,
   activateUser,
   deactivateUser,
+  setUserRole,
 });
 /** The user routes as a type. */
 export type UsersContract = typeof usersContract;
