@@ -75,6 +75,12 @@ const environmentSchema = z.object({
       message: 'DATABASE_URL must be postgres://…, postgresql://… or memory://',
     })
     .optional(),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .refine((url) => /^(postgres|postgresql):\/\//.test(url), {
+      message: 'DATABASE_DIRECT_URL must be postgres://… or postgresql://…',
+    })
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   JWT_SECRET: secretList('JWT_SECRET').optional(),
   CSRF_SECRET: z
@@ -103,7 +109,13 @@ const environmentSchema = z.object({
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'memory' }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** A connection that bypasses any transaction-mode pooler, for session features (LISTEN). */
+      directUrl?: string;
+    };
 
 /** The validated, frozen configuration every part of tenet receives; nothing else reads `process.env`. */
 export interface Config {
@@ -213,7 +225,10 @@ export function loadConfig(
   let database: DatabaseConfig;
   if (env.DATABASE_URL === undefined) database = { kind: 'pglite', dataDir: join(stateDir, 'pgdata') };
   else if (env.DATABASE_URL === 'memory://') database = { kind: 'memory' };
-  else database = { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+  else {
+    database = { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+    if (env.DATABASE_DIRECT_URL) database.directUrl = env.DATABASE_DIRECT_URL;
+  }
 
   return deepFreeze({
     env: env.NODE_ENV,
