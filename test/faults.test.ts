@@ -149,6 +149,8 @@ describe('faults against tenet start, on PostgreSQL (PostgreSQL pass only)', { s
       }
       assert.equal(code, 0, server.output());
       assert.ok(elapsed < SHUTDOWN_GRACE_MS, `exited after ${elapsed} ms`);
+      const ok = settled.filter((answer) => !(answer instanceof Error) && answer.status === 200).length;
+      console.log(`SIGTERM: ${ok}/20 in-flight answered 200, ${20 - ok} 503; exit 0 after ${elapsed} ms`);
       assert.match(server.output(), /shutting down/);
       assertNoErrorLogs(server);
     } finally {
@@ -188,7 +190,8 @@ describe('faults against tenet start, on PostgreSQL (PostgreSQL pass only)', { s
         5_000,
         'health did not turn 503',
       );
-      assert.ok(Date.now() - cut <= 5_000);
+      const unavailableAfter = Date.now() - cut;
+      assert.ok(unavailableAfter <= 5_000);
       assertUnavailable(health as ApiAnswer, 'health during the outage');
       assertUnavailable(await read(), 'a read during the outage');
       const written = await Promise.all(writes);
@@ -210,6 +213,11 @@ describe('faults against tenet start, on PostgreSQL (PostgreSQL pass only)', { s
       assert.ok(Date.now() - restored <= 15_000);
       const list = await read();
       assert.equal(list.status, 200, list.text);
+      const committed = written.filter((answer) => answer.status === 201).length;
+      console.log(
+        `database outage: 503 after ${unavailableAfter} ms, 200 again ` +
+          `${Date.now() - restored} ms after the return; in-flight writes ${committed} x 201, ${20 - committed} x 503`,
+      );
 
       // Every 201 is there; every post there is whole; the list count kept in step with the rows.
       const rows = await admin.query<{ id: string; title: string; body: string }>(
@@ -309,6 +317,7 @@ describe('faults against tenet start, on PostgreSQL (PostgreSQL pass only)', { s
       await waitForLockWaiters(admin, 2);
       // The requests that found no connection give up on their own, while the lock is still held.
       await waitFor(() => settled.length >= 6, 15_000, 'the requests over the pool size did not answer');
+      console.log(`pool exhaustion: 503s after ${settled.map(({ ms }) => ms).join(', ')} ms`);
       for (const { answer, ms } of settled) {
         assertUnavailable(answer, 'a request waiting for a connection');
         assert.ok(ms < 15_000, `answered after ${ms} ms`);
