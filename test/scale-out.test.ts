@@ -34,7 +34,9 @@ let instances: TenetProcess[] = [];
 before(async () => {
   if (skip) return;
   // In the PostgreSQL pass a missing binary fails the run: CI installs them (.ci/run).
-  for (const binary of ['haproxy', 'pgbouncer']) execFileSync('sh', ['-c', `command -v ${binary}`]);
+  for (const binary of ['haproxy', 'pgbouncer']) {
+    execFileSync('sh', ['-c', `command -v ${binary} || test -x /usr/sbin/${binary}`]);
+  }
   testDatabase = await createTestDatabase();
   directUrl = testDatabase.config.kind === 'postgres' ? testDatabase.config.url : '';
   pgbouncer = await startPgBouncer(serverUrl ?? '');

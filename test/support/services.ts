@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -55,6 +56,11 @@ export class TcpProxy {
     rewritten.port = String(this.port);
     return rewritten.toString();
   }
+}
+
+/** A Debian binary by name, also when /usr/sbin is not on PATH (a non-root shell). */
+function binary(name: string): string {
+  return existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name;
 }
 
 /** A running service with its generated folder; `stop()` ends it by PID and removes the folder. */
@@ -155,7 +161,7 @@ export async function startHaproxy(backends: readonly number[]): Promise<Service
   );
   let owned: OwnedProcess;
   try {
-    owned = await startService('haproxy', 'haproxy', ['-db', '-f', config], port);
+    owned = await startService('haproxy', binary('haproxy'), ['-db', '-f', config], port);
   } catch (error) {
     dir.remove();
     throw error;
