@@ -115,7 +115,8 @@ export async function startTenet(environment: Record<string, string>, cwd = tmpd
         if (!owned.alive) throw new Error(`tenet start exited early:\n${owned.output()}`);
         return owned.output().includes('Server listening');
       },
-      60_000,
+      // Generous: on a loaded CI machine three instances migrating and hashing at once are slow.
+      120_000,
       'tenet start did not listen',
     );
   } catch (error) {
