@@ -16,9 +16,9 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 
 async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/config.ts');
-  const { startServer } = await import('../src/http/server.ts');
+  const { startServer } = await import('../src/app/server.ts');
   const { defineRoute } = await import('../src/protocol/contract.ts');
-  const { implement } = await import('../src/protocol/handler.ts');
+  const { defineModule } = await import('../src/kit/index.ts');
   const { insertAccount } = await import('../src/auth/account-repository.ts');
   const { hashPassword } = await import('../src/auth/passwords.ts');
   const config = loadConfig(
@@ -53,9 +53,14 @@ async function serve(): Promise<void> {
     return { status: 200 as const, data: { email: row?.email ?? '' } };
   };
   const server = await startServer(config, {
-    routes: [
-      implement(userRoute('/bench/public', 'public'), handler),
-      implement(userRoute('/bench/private', 'user'), handler),
+    modules: [
+      defineModule({
+        routes: {
+          benchPublic: userRoute('/bench/public', 'public'),
+          benchPrivate: userRoute('/bench/private', 'user'),
+        },
+        implement: () => ({ benchPublic: handler, benchPrivate: handler }),
+      }),
     ],
   });
   database = server.database;

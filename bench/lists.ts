@@ -53,12 +53,13 @@ async function serve(): Promise<void> {
   const { default: Fastify } = await import('fastify');
   const { Kysely, PostgresDialect } = await import('kysely');
   const { loadConfig } = await import('../src/config.ts');
-  const { startServer } = await import('../src/http/server.ts');
-  const { createResourceRepository } = await import('../src/resources/kit/resource-repository.ts');
-  const { userResource } = await import('../src/resources/users/user-resource.ts');
-  const { postResource } = await import('../src/resources/posts/post-resource.ts');
-  const { userToApi } = await import('../src/resources/users/user-record.ts');
-  const { postToApi } = await import('../src/resources/posts/post-record.ts');
+  const { startServer } = await import('../src/app/server.ts');
+  const { createResourceRepository } = await import('../src/kit/resource-repository.ts');
+  const { defineUserResource } = await import('../src/app/users/user-resource.ts');
+  const userResource = defineUserResource(async () => {});
+  const { postResource } = await import('../src/app/posts/post-resource.ts');
+  const { userToApi } = await import('../src/auth/account.ts');
+  const { postToApi } = await import('../src/app/posts/post-representation.ts');
   const url = process.env.BENCH_DATABASE_URL ?? '';
   const config = loadConfig(
     {
@@ -186,9 +187,7 @@ async function main(): Promise<void> {
   const { migrateUp } = await import('../src/db/migrate.ts');
   const { hashPassword } = await import('../src/auth/passwords.ts');
   const { SEED_PASSWORD } = await import('../src/cli/seed-command.ts');
-  const { analyzeSeededTables, seedPosts, seedUsers } = await import(
-    '../src/resources/seed/seed-repository.ts'
-  );
+  const { analyzeSeededTables, seedPosts, seedUsers } = await import('../src/db/seed-repository.ts');
   const { uuidToUlid } = await import('../src/protocol/ids.ts');
 
   const name = `tenet_bench_lists_${randomBytes(4).toString('hex')}`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { SHUTDOWN_GRACE_MS } from '../src/http/server.ts';
+import { SHUTDOWN_GRACE_MS } from '../src/app/server.ts';
 import { createTestDatabase, engine, type TestDatabase } from './helpers.ts';
 import { type ApiAnswer, ApiClient, randomClientIp, uniqueEmail } from './support/api-client.ts';
 import {

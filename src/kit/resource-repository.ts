@@ -1,5 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
 
 /** Any table: the kit's queries are generic, and column names come only from a definition's Maps. */
@@ -12,6 +12,8 @@ export interface ListQuery {
   offset: number;
   limit: number;
   search: string | undefined;
+  /** Equality filters, as column and value (columns from the definition's Map only). */
+  filters?: readonly { column: string; value: unknown }[];
   includeDeleted: boolean;
   /** The parent's id, for a nested collection. */
   parentId: string | undefined;
@@ -79,6 +81,7 @@ export function createResourceRepository<Row extends BaseRecord>(
     let result = builder;
     if (!query.includeDeleted) result = result.where('deleted_at', 'is', null);
     if (parent && query.parentId !== undefined) result = result.where(parent.column, '=', query.parentId);
+    for (const filter of query.filters ?? []) result = result.where(filter.column, '=', filter.value);
     const { search } = query;
     if (search !== undefined && searchColumns.length > 0) {
       const pattern = likeSubstring(search);
@@ -89,7 +92,8 @@ export function createResourceRepository<Row extends BaseRecord>(
 
   /** The exact total of a list's scope, as one scalar expression. */
   function totalExpression(query: ListQuery) {
-    if (definition.countedRows && !query.includeDeleted && query.search === undefined) {
+    const filtered = query.search !== undefined || (query.filters?.length ?? 0) > 0;
+    if (definition.countedRows && !query.includeDeleted && !filtered) {
       // The default scope: the triggers' counters, summed over their slots (no scan).
       const nested = parent !== undefined && query.parentId !== undefined;
       return database
@@ -99,7 +103,7 @@ export function createResourceRepository<Row extends BaseRecord>(
         .where('scope_column', '=', nested ? parent.column : '')
         .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
     }
-    // A filtered scope (search, includeDeleted) is counted exactly, by scanning what it matches.
+    // A filtered scope (search, filters, includeDeleted) is counted exactly, by scanning what it matches.
     return scoped(db.selectFrom(table).select(sql<string>`count(*)`.as('total')), query).$castTo<{
       total: string;
     }>();
