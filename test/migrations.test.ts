@@ -131,6 +131,30 @@ describe('migration runner', () => {
   });
 });
 
+describe('migrations on a fresh database, on PostgreSQL', () => {
+  test('three instances migrating a fresh database at once: the table is created once, each migration applied once', {
+    skip: engine === 'pglite' && 'PGlite has a single connection; runs in the PostgreSQL pass',
+  }, async () => {
+    const fresh = await createTestDatabase();
+    const handles = await Promise.all([1, 2, 3].map(() => connectDatabase(fresh.config)));
+    try {
+      const results = await Promise.all(handles.map((handle) => migrateUp(handle)));
+      assert.deepEqual(
+        results.flat().sort(),
+        loadMigrations().map((m) => m.name),
+      );
+      const rows = await sql<{ count: number }>`
+        select count(*)::int as count from ${sql.table(MIGRATIONS_TABLE)}`.execute(
+        handles[0]?.db ?? database.db,
+      );
+      assert.equal(rows.rows[0]?.count, loadMigrations().length);
+    } finally {
+      await Promise.all(handles.map((handle) => handle.close()));
+      await fresh.drop();
+    }
+  });
+});
+
 describe('schema conventions', () => {
   before(async () => {
     await migrateUp(database);

@@ -4,6 +4,7 @@ import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
 import { migrateUp } from '../db/migrate.ts';
+import { drainRefusedBodies } from '../http/drain.ts';
 import { buildApp, type ReferenceAppOptions } from './app.ts';
 
 /** How long in-flight requests may run after a shutdown signal. */
@@ -20,6 +21,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Ensures the first admin. Instances started at the same moment race to insert it: the loser's
+ * duplicate key means another instance created it, so it looks again instead of crashing.
+ */
+async function bootstrapAdmin(
+  database: DatabaseHandle,
+  admin: { email: string; password: string },
+): Promise<string> {
+  const hasher = new PasswordHasher();
+  try {
+    return await ensureAdmin(database.db, hasher, admin);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '23505') throw error;
+    return ensureAdmin(database.db, hasher, admin);
+  }
+}
+
 /** Connects the database, applies pending migrations, builds the app and listens. */
 export async function startServer(
   config: Config,
@@ -29,7 +47,7 @@ export async function startServer(
   let adminOutcome: string | undefined;
   try {
     await migrateUp(database);
-    if (config.admin) adminOutcome = await ensureAdmin(database.db, new PasswordHasher(), config.admin);
+    if (config.admin) adminOutcome = await bootstrapAdmin(database, config.admin);
   } catch (error) {
     await database.close();
     throw error;
@@ -43,8 +61,16 @@ export async function startServer(
   }
   if (adminOutcome && config.admin)
     app.log.info({ email: config.admin.email, outcome: adminOutcome }, 'first admin');
-  const url = await app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | undefined;
+  // While stopping, each answer closes its connection: a keep-alive socket that just finished an
+  // in-flight request would otherwise stay open (and the process alive) until the grace period.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (stopping) reply.header('Connection', 'close');
+    return payload;
+  });
+  drainRefusedBodies(app);
+
+  const url = await app.listen({ port: config.port, host: config.host });
   const stop = () => {
     stopping ??= (async () => {
       const timer = setTimeout(() => {

@@ -59,17 +59,26 @@ interface AppliedRow {
   applied_at: Date;
 }
 
-// One lock for every instance of tenet on this database, so two starting servers never race.
-const LOCK = `select pg_advisory_lock(hashtext('${MIGRATIONS_TABLE}'))`;
-const UNLOCK = `select pg_advisory_unlock(hashtext('${MIGRATIONS_TABLE}'))`;
+// One lock for every instance of tenet on this database, so two starting servers never race. It is
+// transaction-scoped (released by COMMIT or ROLLBACK), taken before the bookkeeping table is even
+// created: a session-level lock does not hold through a transaction-mode pooler (PgBouncer hands
+// each transaction to any server connection), and an unlocked CREATE TABLE IF NOT EXISTS races on
+// pg_type_typname_nsp_index.
+const LOCK = `select pg_advisory_xact_lock(hashtext('${MIGRATIONS_TABLE}'))`;
 
+/**
+ * Runs `work` in one transaction that holds the migration lock and sees the applied list; each
+ * migration inside runs in a savepoint (see {@link atomically}), so a failure keeps those before it.
+ */
 async function withMigrationLock<T>(
   handle: DatabaseHandle,
   work: (session: SqlSession, applied: AppliedRow[]) => Promise<T>,
 ): Promise<T> {
   return handle.withSession(async (session) => {
-    await session.query(LOCK);
+    await session.exec('BEGIN');
+    let result: T;
     try {
+      await session.query(LOCK);
       await session.exec(`
         CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
           name TEXT PRIMARY KEY,
@@ -79,25 +88,41 @@ async function withMigrationLock<T>(
       const applied = await session.query<AppliedRow>(
         `select name, checksum, applied_at from ${MIGRATIONS_TABLE} order by name`,
       );
-      return await work(session, applied);
-    } finally {
-      await session.query(UNLOCK);
+      result = await work(session, applied);
+    } catch (error) {
+      if (!(error instanceof PartialMigration)) {
+        await session.exec('ROLLBACK');
+        throw error;
+      }
+      // The migrations before the failing one stay applied, as if each had its own transaction.
+      await session.exec('COMMIT');
+      throw error.cause;
     }
+    await session.exec('COMMIT');
+    return result;
   });
 }
 
-async function inTransaction(session: SqlSession, work: () => Promise<void>): Promise<void> {
-  await session.exec('BEGIN');
-  try {
-    await work();
-    await session.exec('COMMIT');
-  } catch (error) {
-    await session.exec('ROLLBACK');
-    throw error;
+/** A migration failed after others succeeded in the same run; those are kept. */
+class PartialMigration extends Error {
+  constructor(cause: unknown) {
+    super('a migration failed', { cause });
   }
 }
 
-/** Applies every pending migration in order, each in its own transaction; returns their names. */
+/** Runs one migration step all or nothing, inside the run's transaction. */
+async function atomically(session: SqlSession, work: () => Promise<void>): Promise<void> {
+  await session.exec('SAVEPOINT tenet_migration');
+  try {
+    await work();
+    await session.exec('RELEASE SAVEPOINT tenet_migration');
+  } catch (error) {
+    await session.exec('ROLLBACK TO SAVEPOINT tenet_migration');
+    throw new PartialMigration(error);
+  }
+}
+
+/** Applies every pending migration in order, each all or nothing, under one lock; returns their names. */
 export async function migrateUp(
   handle: DatabaseHandle,
   migrations: readonly Migration[] = loadMigrations(),
@@ -115,7 +140,7 @@ export async function migrateUp(
     const done: string[] = [];
     for (const migration of migrations) {
       if (appliedByName.has(migration.name)) continue;
-      await inTransaction(session, async () => {
+      await atomically(session, async () => {
         await session.exec(migration.up);
         await session.query(`insert into ${MIGRATIONS_TABLE} (name, checksum) values ($1, $2)`, [
           migration.name,
@@ -140,7 +165,7 @@ export async function migrateDown(
     for (const row of applied.slice(-steps).reverse()) {
       const migration = byName.get(row.name);
       if (!migration) throw new Error(`Cannot revert ${row.name}: its file is missing`);
-      await inTransaction(session, async () => {
+      await atomically(session, async () => {
         if (migration.down !== '') await session.exec(migration.down);
         await session.query(`delete from ${MIGRATIONS_TABLE} where name = $1`, [row.name]);
       });
