@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { createAuth } from '../auth/index.ts';
@@ -13,7 +12,9 @@ import { resourceRoutes } from '../resources/index.ts';
 import { registerDocs } from './docs.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { logDestination } from './log-destination.ts';
 import { registerRoutes } from './routes.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** How often expired sessions are deleted (by one instance at a time). */
 export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
@@ -39,7 +40,7 @@ export interface AppDependencies {
 /** Builds the Fastify app for a configuration. It is not listening: tests inject, the server listens. */
 export async function buildApp(config: Config, dependencies: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, stream: logDestination() },
     // One log line per response (below) instead of Fastify's two large ones per request.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
@@ -56,6 +57,8 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (request, reply) => {
+    // Security headers on every answer, errors included: one precomputed object, not helmet per request.
+    reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
     // API answers are per-user and may carry session data: never stored by any cache.
     reply.header('Cache-Control', 'no-store');
@@ -72,7 +75,6 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     );
   });
 
-  await app.register(helmet, { global: true });
   await app.register(cookie);
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelay,
