@@ -1,5 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
@@ -109,6 +107,11 @@ function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger)
 }
 
 async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
+  // Loaded only when the embedded database is used: a PostgreSQL server never pays its memory.
+  const [{ PGlite }, { uuid_ossp }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/uuid_ossp'),
+  ]);
   const pglite = await PGlite.create(dataDir, { extensions: { uuid_ossp } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   let closed = false;
