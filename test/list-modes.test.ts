@@ -114,6 +114,16 @@ describe('cursor mode', () => {
       );
       assert.ok(details.cursor, cursor);
     }
+    // Well-formed, but its value is no timestamp: still the client's error, never a 500.
+    const forged = Buffer.from(
+      JSON.stringify([1, 'createdAt', 'desc', 'not-a-date', '7f1b1f36-2a0c-4f7d-9a55-0c1a8a0d7e11', 'n']),
+    ).toString('base64url');
+    const forgedDetails = errorOf(
+      await call(t, { url: postsUrl(`?cursor=${forged}`), as: reader }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    assert.ok(forgedDetails.cursor);
     const next = (await page('?pageSize=2')).pagination.nextCursor ?? '';
     const details = errorOf(
       await call(t, { url: postsUrl(`?sortBy=title&cursor=${encodeURIComponent(next)}`), as: reader }),

@@ -37,19 +37,28 @@ export async function readPage<Row extends BaseRecord>(
   const position = request.cursor === undefined ? undefined : decodeCursor(request.cursor, sortBy, sortOrder);
   const backwards = position?.direction === 'prev';
   const reversed = sortOrder === 'desc' ? 'asc' : 'desc';
-  const result = await repository.list({
-    sortColumn: request.sortColumn,
-    // A previous page is read backwards from its boundary, then put back in order.
-    direction: backwards ? reversed : sortOrder,
-    offset: position ? 0 : pageOffset(request.page, pageSize),
-    // One row more than the page shows whether another page follows.
-    limit: pageSize + 1,
-    search: request.search,
-    includeDeleted: request.includeDeleted,
-    parentId: request.parentId,
-    keyset: position ? { value: position.value, id: position.id } : undefined,
-    count: request.count,
-  });
+  const result = await repository
+    .list({
+      sortColumn: request.sortColumn,
+      // A previous page is read backwards from its boundary, then put back in order.
+      direction: backwards ? reversed : sortOrder,
+      offset: position ? 0 : pageOffset(request.page, pageSize),
+      // One row more than the page shows whether another page follows.
+      limit: pageSize + 1,
+      search: request.search,
+      includeDeleted: request.includeDeleted,
+      parentId: request.parentId,
+      keyset: position ? { value: position.value, id: position.id } : undefined,
+      count: request.count,
+    })
+    .catch((error: unknown) => {
+      // A cursor's value that the column's type cannot read (class 22, data exception) is the
+      // client's bad input, not a database fault.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (position !== undefined && typeof code === 'string' && code.startsWith('22'))
+        throw new AppError('VALIDATION_ERROR', { details: { cursor: ['Not a cursor from this API'] } });
+      throw error;
+    });
   if (!result.parentFound) throw new AppError('NOT_FOUND', { message: 'Parent not found' });
   const more = result.records.length > pageSize;
   let records = result.records.slice(0, pageSize);
