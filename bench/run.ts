@@ -73,7 +73,7 @@ function seedName(): string {
   const hash = createHash('sha256');
   const migrations = join(ROOT, 'src/db/migrations');
   for (const file of readdirSync(migrations).sort()) hash.update(readFileSync(join(migrations, file)));
-  hash.update(readFileSync(join(ROOT, 'src/resources/seed/seed-repository.ts')));
+  hash.update(readFileSync(join(ROOT, 'src/db/seed-repository.ts')));
   return `tenet_bench_seed_${hash.digest('hex').slice(0, 10)}_${ROWS}`;
 }
 
@@ -96,9 +96,7 @@ async function ensureSeed(admin: pg.Client, name: string): Promise<void> {
   const { migrateUp } = await import('../src/db/migrate.ts');
   const { hashPassword } = await import('../src/auth/passwords.ts');
   const { SEED_PASSWORD } = await import('../src/cli/seed-command.ts');
-  const { analyzeSeededTables, seedPosts, seedUsers } = await import(
-    '../src/resources/seed/seed-repository.ts'
-  );
+  const { analyzeSeededTables, seedPosts, seedUsers } = await import('../src/db/seed-repository.ts');
   const database = await connectDatabase({ kind: 'postgres', url: databaseAt(name), poolSize: 4 });
   const started = performance.now();
   await migrateUp(database);

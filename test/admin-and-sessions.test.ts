@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startServer } from '../src/app/server.ts';
 import { ensureAdmin } from '../src/auth/admin.ts';
 import { PasswordHasher, verifyPassword } from '../src/auth/passwords.ts';
 import { hashRefreshToken } from '../src/auth/refresh-tokens.ts';
 import { cleanUpSessions } from '../src/auth/session-repository.ts';
 import { connectDatabase } from '../src/db/connect.ts';
-import { startServer } from '../src/http/server.ts';
 import {
   buildTestApp,
   createTestDatabase,

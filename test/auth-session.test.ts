@@ -4,6 +4,7 @@ import { createSigner } from 'fast-jwt';
 import { z } from 'zod';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/auth/access-tokens.ts';
 import { hashRefreshToken } from '../src/auth/refresh-tokens.ts';
+import { moduleOf } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
 import { implement } from '../src/protocol/handler.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
@@ -22,7 +23,9 @@ const adminOnly = defineRoute({
 let t: TestApp;
 before(async () => {
   t = await buildTestApp({
-    routes: [implement(adminOnly, async () => ({ status: 200, data: { ok: true } }))],
+    modules: [
+      moduleOf({ adminOnly: implement(adminOnly, async () => ({ status: 200, data: { ok: true } })) }),
+    ],
   });
 });
 after(async () => {

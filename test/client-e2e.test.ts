@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../src/app/server.ts';
 import { createClient, type TenetClient } from '../src/client/index.ts';
-import { type RunningServer, startServer } from '../src/http/server.ts';
+import { routeManifest } from '../src/protocol/contract.ts';
+import { type ReferenceContract, referenceContract } from '../src/protocol/routes/index.ts';
 import { createTestDatabase, type TestDatabase, testConfig } from './helpers.ts';
 
 /**
@@ -50,8 +52,9 @@ after(async () => {
   await testDatabase.drop();
 });
 
-function clientFor(browser: ReturnType<typeof browserLikeFetch>): TenetClient {
-  return createClient({
+function clientFor(browser: ReturnType<typeof browserLikeFetch>): TenetClient<ReferenceContract> {
+  return createClient<ReferenceContract>({
+    routes: routeManifest(referenceContract),
     baseUrl: server.url,
     fetch: browser.fetch,
     cookies: browser.documentCookie,

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { referenceDocument } from '../src/app/app.ts';
 import { errorVariants, variantForStatus } from '../src/client/errors.ts';
 import { toResult } from '../src/client/response.ts';
-import { apiDocument } from '../src/http/docs-document.ts';
 import { type ErrorCode, errorCatalogue, errorCodes } from '../src/protocol/errors.ts';
 import { type JsonSchema, type OpenApiResponse, resolveReference } from '../src/protocol/openapi.ts';
 
 /** Every error code the OpenAPI document lists, with the status of the response it is listed under. */
 function documentedCodes(): { code: string; status: number; where: string }[] {
-  const document = apiDocument();
+  const document = referenceDocument();
   const found: { code: string; status: number; where: string }[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
@@ -39,7 +39,7 @@ test('the OpenAPI document lists only catalogue codes, each under its catalogue 
     assert.ok(Object.hasOwn(errorCatalogue, code), `${where}: ${code} is not in the catalogue`);
     assert.equal(errorCatalogue[code as ErrorCode].status, status, `${where}: ${code}`);
   }
-  const examples = apiDocument().components.examples;
+  const examples = referenceDocument().components.examples;
   for (const [code, example] of Object.entries(examples)) {
     const value = example.value as { error: { code: string; message: string } };
     assert.equal(value.error.code, code);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { z } from 'zod';
+import { buildApp } from '../src/app/app.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { migrateUp } from '../src/db/migrate.ts';
-import { buildApp } from '../src/http/app.ts';
+import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
-import { implement } from '../src/protocol/handler.ts';
 import { buildTestApp, createTestDatabase, engine, testConfig } from './helpers.ts';
 
 const countRoute = defineRoute({
@@ -84,16 +84,19 @@ describe('GET /api/health', () => {
     await proxy.up();
     const config = { kind: 'postgres' as const, url: proxy.url(), poolSize: 4 };
     const database = await connectDatabase(config);
-    const routes = [
-      implement(countRoute, async () => {
-        const row = await database.db
-          .selectFrom('users')
-          .select((eb) => eb.fn.countAll<number>().as('count'))
-          .executeTakeFirstOrThrow();
-        return { status: 200, data: { count: Number(row.count) } };
+    const counter = defineModule({
+      routes: { countUsers: countRoute },
+      implement: () => ({
+        countUsers: async () => {
+          const row = await database.db
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll<number>().as('count'))
+            .executeTakeFirstOrThrow();
+          return { status: 200, data: { count: Number(row.count) } };
+        },
       }),
-    ];
-    const app = await buildApp(testConfig(config), { database, routes });
+    });
+    const app = await buildApp(testConfig(config), { database, modules: [counter] });
     after(async () => {
       await app.close();
       await database.close();

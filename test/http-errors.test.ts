@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { moduleOf } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
 import { implement } from '../src/protocol/handler.ts';
 import { uuidSchema } from '../src/protocol/ids.ts';
@@ -55,30 +56,30 @@ function failing(path: string, run: () => Promise<never>) {
 }
 
 let test_: TestApp;
-const routes = [
-  implement(widgetRoute, async (input) => ({
+const routes = moduleOf({
+  createWidget: implement(widgetRoute, async (input) => ({
     status: 201,
     // `internal` is not in the response schema: the contract must strip it.
     data: { id: input.params.id, name: input.body.name, internal: 'secret' } as { id: string; name: string },
   })),
-  implement(listRoute, async (input) => ({ status: 200, data: input.query })),
-  failing('/api/test/crash', async () => {
+  listWidgets: implement(listRoute, async (input) => ({ status: 200, data: input.query })),
+  crash: failing('/api/test/crash', async () => {
     throw new Error('boom: select password_hash from users');
   }),
-  failing('/api/test/duplicate', async () => {
+  duplicate: failing('/api/test/duplicate', async () => {
     const user = { email: 'dup@example.com', password_hash: 'x', display_name: 'Dup' };
     await test_.database.db.insertInto('users').values(user).execute();
     await test_.database.db.insertInto('users').values(user).execute();
     throw new Error('unreachable');
   }),
-  failing('/api/test/bad-sql', async () => {
+  badSql: failing('/api/test/bad-sql', async () => {
     await sql`select * from no_such_table`.execute(test_.database.db);
     throw new Error('unreachable');
   }),
-  failing('/api/test/breach', async () => {
+  breach: failing('/api/test/breach', async () => {
     return { status: 201, data: {} } as never;
   }),
-  implement(
+  deleteWidget: implement(
     defineRoute({
       method: 'DELETE',
       path: '/api/test/widgets/:id',
@@ -91,12 +92,12 @@ const routes = [
     }),
     async () => ({ status: 204, data: undefined }),
   ),
-];
+});
 
 const ID = '7f1b1f36-2a0c-4f7d-9a55-0c1a8a0d7e11';
 
 before(async () => {
-  test_ = await buildTestApp({ routes });
+  test_ = await buildTestApp({ modules: [routes] });
 });
 after(async () => {
   await test_.close();

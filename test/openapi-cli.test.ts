@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { referenceDocument } from '../src/app/app.ts';
 import { run } from '../src/cli/main.ts';
-import { apiDocument } from '../src/http/docs-document.ts';
 
 function capture() {
   const lines = { out: [] as string[], error: [] as string[] };
@@ -16,7 +16,7 @@ test('tenet openapi prints the document as JSON, with no configuration needed', 
   // A production environment with no secrets would refuse to start a server, not to print a document.
   assert.equal(await run(['openapi'], { NODE_ENV: 'production' }, output), 0);
   assert.equal(lines.out.length, 1);
-  assert.deepEqual(JSON.parse(lines.out[0] ?? ''), JSON.parse(JSON.stringify(apiDocument())));
+  assert.deepEqual(JSON.parse(lines.out[0] ?? ''), JSON.parse(JSON.stringify(referenceDocument())));
   assert.deepEqual(lines.error, []);
 });
 

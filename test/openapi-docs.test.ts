@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiDocument } from '../src/http/docs-document.ts';
+import { referenceDocument } from '../src/app/app.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
 
 let test_: TestApp;
@@ -19,7 +19,7 @@ describe('GET /api/openapi.json', () => {
     const body = response.json();
     assert.equal(body.success, undefined);
     assert.equal(body.openapi, '3.1.0');
-    assert.deepEqual(body, JSON.parse(JSON.stringify(apiDocument())));
+    assert.deepEqual(body, JSON.parse(JSON.stringify(referenceDocument())));
     assert.equal(response.headers['x-request-id'] !== undefined, true);
   });
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { DEFERRED_JOIN_MIN_OFFSET } from '../src/kit/resource-repository.ts';
 import { ulidTime, ulidToUuid, uuidToUlid } from '../src/protocol/ids.ts';
 import type { Post } from '../src/protocol/routes/posts.ts';
-import { DEFERRED_JOIN_MIN_OFFSET } from '../src/resources/kit/resource-repository.ts';
 import { call, dataOf, errorOf, offsetFacts, type Page, walkPages } from './api-requests.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
 import { createSession, type TestSession } from './sessions.ts';

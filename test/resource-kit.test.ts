@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
+import { defineModule, defineResourceStorage, implementResource } from '../src/kit/index.ts';
 import { isoTimestampSchema } from '../src/protocol/envelope.ts';
 import { uuidSchema } from '../src/protocol/ids.ts';
 import { defineResourceRoutes } from '../src/protocol/resource-routes.ts';
-import { defineResource } from '../src/resources/kit/resource-definition.ts';
-import { resourceImplementations } from '../src/resources/kit/resource-handlers.ts';
 import { call, dataOf, errorOf, offsetFacts, type Page, walkPages } from './api-requests.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
 import { createSession, type TestSession } from './sessions.ts';
@@ -73,7 +72,7 @@ interface NoteRecord {
   secret_flag?: boolean;
 }
 
-const notes = defineResource({
+const notes = defineResourceStorage({
   routes: noteRoutes,
   table: 'notes',
   toApi: (record: NoteRecord) => ({
@@ -91,13 +90,38 @@ const notes = defineResource({
   countedRows: true,
 });
 
+// The two-part form: routes declared as data, implemented by the kit from the storage declaration.
+const notesModule = defineModule({
+  routes: {
+    listNotes: noteRoutes.list,
+    createNote: noteRoutes.create,
+    getNote: noteRoutes.get,
+    updateNote: noteRoutes.update,
+    replaceNote: noteRoutes.replace,
+    deleteNote: noteRoutes.remove,
+    restoreNote: noteRoutes.restore,
+  },
+  implement: ({ database }) => {
+    const kit = implementResource(database, notes);
+    return {
+      listNotes: kit.list,
+      createNote: kit.create,
+      getNote: kit.get,
+      updateNote: kit.update,
+      replaceNote: kit.replace,
+      deleteNote: kit.remove,
+      restoreNote: kit.restore,
+    };
+  },
+});
+
 let t: TestApp;
 let owner: TestSession;
 let other: TestSession;
 let admin: TestSession;
 
 before(async () => {
-  t = await buildTestApp({ routes: (database) => resourceImplementations(database, notes) });
+  t = await buildTestApp({ modules: [notesModule] });
   await t.database.withSession((session) => session.exec(NOTES_MIGRATION));
   await t.database.withSession((session) =>
     session.exec('ALTER TABLE notes ADD COLUMN secret_flag BOOLEAN DEFAULT TRUE'),
@@ -294,11 +318,14 @@ describe('the declaration is checked', () => {
   test('column names must be snake_case identifiers, and createdAt must map to created_at', () => {
     assert.throws(
       () =>
-        defineResource({ ...notes, sortColumns: { ...notes.sortColumns, title: 'title; drop table notes' } }),
+        defineResourceStorage({
+          ...notes,
+          sortColumns: { ...notes.sortColumns, title: 'title; drop table notes' },
+        }),
       /not a snake_case column name/,
     );
     assert.throws(
-      () => defineResource({ ...notes, sortColumns: { ...notes.sortColumns, createdAt: 'title' } }),
+      () => defineResourceStorage({ ...notes, sortColumns: { ...notes.sortColumns, createdAt: 'title' } }),
       /createdAt to created_at/,
     );
   });

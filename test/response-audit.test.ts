@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
+import { moduleOf } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
 import { implement } from '../src/protocol/handler.ts';
+import { representationViolations } from '../src/testing/response-audit.ts';
 import { buildTestApp } from './helpers.ts';
-import { representationViolations } from './response-audit.ts';
 
 const meta = { requestId: 'r', timestamp: '2026-01-01T00:00:00.000Z' };
 
@@ -62,7 +63,9 @@ test('buildTestApp audits every response, and close() fails when one broke the r
     errors: [],
   });
   const testApp = await buildTestApp({
-    routes: [implement(leaky, async () => ({ status: 200, data: { display_name: 'x' } }))],
+    modules: [
+      moduleOf({ leaky: implement(leaky, async () => ({ status: 200, data: { display_name: 'x' } })) }),
+    ],
   });
   const response = await testApp.app.inject({ url: '/api/test/leaky' });
   assert.equal(response.statusCode, 200);

@@ -7,10 +7,10 @@ import { describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { z } from 'zod';
+import { startServer } from '../src/app/server.ts';
 import { loadMigrations } from '../src/db/migrate.ts';
-import { startServer } from '../src/http/server.ts';
+import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
-import { implement } from '../src/protocol/handler.ts';
 import { createTestDatabase, temporaryDirectory, testConfig } from './helpers.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'tenet.js');
@@ -140,11 +140,16 @@ describe('graceful shutdown', () => {
       started = resolve;
     });
     const server = await startServer(testConfig(testDatabase.config, { PORT: '0' }), {
-      routes: [
-        implement(slow, async () => {
-          started();
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          return { status: 200, data: { done: true } };
+      modules: [
+        defineModule({
+          routes: { slow },
+          implement: () => ({
+            slow: async () => {
+              started();
+              await new Promise((resolve) => setTimeout(resolve, 300));
+              return { status: 200, data: { done: true } };
+            },
+          }),
         }),
       ],
     });

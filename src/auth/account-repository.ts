@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { UserRecord } from '../resources/users/user-record.ts';
+import type { UserRecord } from './account.ts';
 
 /** The live (not soft-deleted) user with an e-mail, password hash included, or `undefined`. */
 export function findAccountByEmail(db: Kysely<Database>, email: string): Promise<UserRecord | undefined> {

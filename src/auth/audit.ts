@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database, JsonValue } from '../db/schema.ts';
 
 /** The events written to `audit_logs`. */
 export type AuditAction =
@@ -16,7 +16,7 @@ export interface AuditEvent {
   userId: string | null;
   ip: string;
   requestId: string;
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, JsonValue>;
 }
 
 /** Writes an audit event; the metadata never holds a password, token or hash. */

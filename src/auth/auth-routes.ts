@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../protocol/errors.ts';
-import { implement, type RequestContext, type RouteImplementation } from '../protocol/handler.ts';
-import { getCurrentUser, login, logout, refreshSession } from '../protocol/routes/auth.ts';
-import { type UserRecord, userToApi } from '../resources/users/user-record.ts';
+import type { Implementations, RequestContext } from '../protocol/handler.ts';
+import type { AuthContract } from '../protocol/routes/auth.ts';
 import type { AccessTokens } from './access-tokens.ts';
+import { type UserRecord, userToApi } from './account.ts';
 import { findAccountByEmail, findAccountById, updatePasswordHash } from './account-repository.ts';
 import { recordAudit } from './audit.ts';
 import {
@@ -37,13 +37,13 @@ function origin(context: RequestContext) {
 }
 
 /** `POST /api/auth/login`, `/logout`, `/refresh` and `GET /api/auth/me`. */
-export function authRoutes(services: AuthServices): RouteImplementation[] {
+export function authImplementations(services: AuthServices): Implementations<AuthContract> {
   const { db, config, tokens, hasher, limiter, cipher } = services;
   const audit = (
     context: RequestContext,
     action: Parameters<typeof recordAudit>[1]['action'],
     userId: string | null,
-    metadata?: Record<string, unknown>,
+    metadata?: Parameters<typeof recordAudit>[1]['metadata'],
   ) => recordAudit(db, { action, userId, ip: context.ip, requestId: context.requestId, metadata });
   // The answer of a sign-in or refresh: the user, and the three cookies of the session.
   const signedIn = (account: UserRecord, familyId: string, refreshToken: string, csrf: string) => ({
@@ -58,8 +58,8 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
   const failedSession = (code: 'UNAUTHORIZED' | 'TOKEN_INVALID' | 'FORBIDDEN', message?: string) =>
     new AppError(code, { message, cookies: clearedSessionCookies(config) });
 
-  return [
-    implement(login, async ({ body }, context) => {
+  return {
+    login: async ({ body }, context) => {
       // Refused before any lookup when hashing is saturated, and counted before any hashing.
       hasher.assertCapacity();
       await limiter.consume(context.ip, body.email);
@@ -90,9 +90,9 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
         session.token,
         createCsrfToken(config.csrfSecret, session.familyId),
       );
-    }),
+    },
 
-    implement(logout, async (_input, context) => {
+    logout: async (_input, context) => {
       let session: { familyId: string; userId: string } | null = null;
       const refresh = context.cookies[REFRESH_COOKIE];
       if (refresh) session = await findSessionByToken(db, refresh);
@@ -106,9 +106,9 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
         await audit(context, 'logout', session.userId);
       }
       return { status: 204, data: undefined, cookies: clearedSessionCookies(config) };
-    }),
+    },
 
-    implement(refreshSession, async (_input, context) => {
+    refreshSession: async (_input, context) => {
       const presented = context.cookies[REFRESH_COOKIE];
       if (!presented) throw failedSession('UNAUTHORIZED', 'No session to refresh');
       const outcome = await rotateSession(db, presented, origin(context), {
@@ -141,15 +141,15 @@ export function authRoutes(services: AuthServices): RouteImplementation[] {
           ? currentCsrf
           : createCsrfToken(config.csrfSecret, outcome.familyId);
       return signedIn(account, outcome.familyId, outcome.token, csrf);
-    }),
+    },
 
-    implement(getCurrentUser, async (_input, context) => {
+    getCurrentUser: async (_input, context) => {
       const caller = context.caller;
       if (!caller) throw new AppError('UNAUTHORIZED');
       const account = await findAccountById(db, caller.userId);
       if (!account) throw new AppError('UNAUTHORIZED', { message: 'Account no longer exists' });
       if (!account.is_active) throw new AppError('FORBIDDEN', { message: 'Account is deactivated' });
       return { status: 200, data: userToApi(account) };
-    }),
-  ];
+    },
+  };
 }

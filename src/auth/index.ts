@@ -1,24 +1,41 @@
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
-import type { RouteImplementation } from '../protocol/handler.ts';
+import type { Database } from '../db/schema.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { AuthContract } from '../protocol/routes/auth.ts';
+import type { SignUpContract } from '../protocol/routes/users.ts';
 import { createAccessTokens } from './access-tokens.ts';
-import { authRoutes } from './auth-routes.ts';
+import { authImplementations } from './auth-routes.ts';
 import { createGuard } from './guard.ts';
 import { createLoginLimiter } from './login-limiter.ts';
 import { PasswordHasher } from './passwords.ts';
 import { createSuccessorCipher } from './refresh-tokens.ts';
-import { cleanUpSessions, findSessionByToken } from './session-repository.ts';
-import { signUpRoutes } from './signup.ts';
+import { cleanUpSessions, findSessionByToken, revokeUserSessions } from './session-repository.ts';
+import { signUpImplementations } from './signup.ts';
+
+/** How often expired sessions are deleted (by one instance at a time). */
+export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Authentication, assembled for one app. */
 export interface Auth {
   /** The guard the route adapter runs before every handler. */
   guard: ReturnType<typeof createGuard>;
-  routes: RouteImplementation[];
+  /** The handlers of the auth routes and of sign-up (auth owns accounts and passwords). */
+  implementations: Implementations<AuthContract & SignUpContract>;
   hasher: PasswordHasher;
+  /**
+   * Revokes every session of a user, inside the caller's transaction: what the users resource is
+   * given where the app is assembled (deletion, deactivation), so it never imports auth.
+   */
+  revokeUserSessions(transaction: Kysely<Database>, userId: string): Promise<void>;
+  /** Starts the periodic clean-up of expired sessions (one instance at a time) and stops it on close. */
+  service: {
+    start(warn: (error: unknown, message: string) => void): void;
+    close(): Promise<void>;
+  };
   /** Deletes expired sessions, in one instance at a time. */
   cleanUp(): Promise<number | null>;
-  close(): Promise<void>;
 }
 
 /** Builds authentication for a configuration and database. */
@@ -34,14 +51,30 @@ export function createAuth(database: DatabaseHandle, config: Config): Auth {
     trustedOrigins: config.corsOrigins,
     findFamily: async (token) => (await findSessionByToken(db, token))?.familyId ?? null,
   });
+  const cleanUp = () => cleanUpSessions(db, config.refreshReuseGrace);
+  let timer: NodeJS.Timeout | undefined;
   return {
     guard,
     hasher,
-    routes: [
-      ...authRoutes({ db, config, tokens, hasher, limiter, cipher }),
-      ...signUpRoutes({ db, config, hasher }),
-    ],
-    cleanUp: () => cleanUpSessions(db, config.refreshReuseGrace),
-    close: () => limiter.close(),
+    implementations: {
+      ...authImplementations({ db, config, tokens, hasher, limiter, cipher }),
+      ...signUpImplementations({ db, config, hasher }),
+    },
+    revokeUserSessions: async (transaction, userId) => {
+      await revokeUserSessions(transaction, userId);
+    },
+    service: {
+      start(warn) {
+        timer = setInterval(() => {
+          cleanUp().catch((error: unknown) => warn(error, 'session clean-up failed'));
+        }, SESSION_CLEANUP_INTERVAL_MS);
+        timer.unref();
+      },
+      async close() {
+        clearInterval(timer);
+        await limiter.close();
+      },
+    },
+    cleanUp,
   };
 }

@@ -1,18 +1,18 @@
 import { AppError } from '../protocol/errors.ts';
-import { implement, type RouteImplementation } from '../protocol/handler.ts';
-import { createUser } from '../protocol/routes/users.ts';
-import { userToApi } from '../resources/users/user-record.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { SignUpContract } from '../protocol/routes/users.ts';
+import { userToApi } from './account.ts';
 import { insertAccount } from './account-repository.ts';
 import { recordAudit } from './audit.ts';
 import type { AuthServices } from './auth-routes.ts';
 
 /** `POST /api/users`: sign-up, open or (with `SIGNUP=closed`) admin-only. */
-export function signUpRoutes(
+export function signUpImplementations(
   services: Pick<AuthServices, 'db' | 'config' | 'hasher'>,
-): RouteImplementation[] {
+): Implementations<SignUpContract> {
   const { db, config, hasher } = services;
-  return [
-    implement(createUser, async ({ body }, context) => {
+  return {
+    createUser: async ({ body }, context) => {
       if (config.signup === 'closed') {
         if (!context.caller)
           throw new AppError('UNAUTHORIZED', { message: 'Sign-up is closed; an admin creates accounts' });
@@ -32,6 +32,6 @@ export function signUpRoutes(
         metadata: context.caller ? { createdBy: context.caller.userId } : {},
       });
       return { status: 201, data: userToApi(user), headers: { Location: `/api/users/${user.id}` } };
-    }),
-  ];
+    },
+  };
 }

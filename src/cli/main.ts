@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
-import { startServer, stopOnSignals } from '../http/server.ts';
+import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
@@ -16,6 +17,8 @@ Commands:
                          revert the last N applied migrations (default 1)
   migrate status         list migrations and whether each is applied
   openapi                print the OpenAPI 3.1 document of the API (JSON)
+  db types [--migrations DIR]... [--out FILE]
+                         generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
   seed [--users N] [--posts M]
@@ -88,6 +91,8 @@ export async function run(
   }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
   if (command === 'openapi') return openapiCommand(rest, output);
+  // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
+  if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
   try {
     config = loadConfig(environment);

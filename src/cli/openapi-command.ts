@@ -1,12 +1,12 @@
-import { apiDocument } from '../http/docs-document.ts';
+import { referenceDocument } from '../app/app.ts';
 import type { CliOutput } from './main.ts';
 
-/** `tenet openapi`: prints the OpenAPI document generated from the contract, as JSON, on stdout. */
+/** `tenet openapi`: prints the OpenAPI document generated from the app's contract, as JSON, on stdout. */
 export function openapiCommand(args: readonly string[], output: CliOutput): number {
   if (args.length > 0) {
     output.error('Usage: tenet openapi');
     return 2;
   }
-  output.out(JSON.stringify(apiDocument(), null, 2));
+  output.out(JSON.stringify(referenceDocument(), null, 2));
   return 0;
 }

@@ -4,7 +4,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateUp } from '../db/migrate.ts';
-import { analyzeSeededTables, liveUserIds, seedPosts, seedUsers } from '../resources/seed/seed-repository.ts';
+import { analyzeSeededTables, liveUserIds, seedPosts, seedUsers } from '../db/seed-repository.ts';
 import { createProgressBar, type ProgressStream } from './progress-bar.ts';
 
 /** The password of every seeded user (development data only: seeding refuses production). */

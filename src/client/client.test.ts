@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { routeManifest } from '../protocol/contract.ts';
+import { type ReferenceContract, referenceContract } from '../protocol/routes/index.ts';
 import { type ClientOptions, createClient, type FetchLike } from './client.ts';
 import type { ResponseLike } from './response.ts';
 
@@ -57,7 +59,7 @@ const fail = (status: number, code: string, extra: Record<string, unknown> = {},
   );
 
 /** A fake API: a handler per request, a cookie jar, no timers (sleeps are recorded, not waited). */
-function setup(handler: Handler, options: Partial<ClientOptions> = {}) {
+function setup(handler: Handler, options: Partial<ClientOptions<ReferenceContract>> = {}) {
   const seen: Seen[] = [];
   const sleeps: number[] = [];
   const jar = { cookies: 'csrf_token=token-1' };
@@ -72,7 +74,8 @@ function setup(handler: Handler, options: Partial<ClientOptions> = {}) {
     seen.push(request);
     return handler(request, seen.length - 1);
   };
-  const client = createClient({
+  const client = createClient<ReferenceContract>({
+    routes: routeManifest(referenceContract),
     fetch,
     cookies: () => jar.cookies,
     locks: null,

@@ -1,4 +1,4 @@
-import type { HttpMethod, RouteSpec } from '../protocol/contract.ts';
+import type { Contract, HttpMethod, RouteManifest, RouteSpec } from '../protocol/contract.ts';
 import { ReadCache } from './cache.ts';
 import { readCookie } from './cookies.ts';
 import { REFRESHABLE_CODES } from './errors.ts';
@@ -19,14 +19,19 @@ import type {
   ServerErrorResult,
 } from './results.ts';
 import { sleep } from './retry-after.ts';
-import { type RouteName, type RouteOf, routeManifest } from './routes.ts';
+import type { RouteName, RouteOf } from './routes.ts';
 import type { CallOptions, UntypedCallOptions } from './types.ts';
 
 /** The `fetch` the client calls: the browser's, or a fake in tests. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<ResponseLike>;
 
-/** How a client is set up; every field has a browser default. */
-export interface ClientOptions {
+/** How a client is set up; every field but `routes` has a browser default. */
+export interface ClientOptions<C extends Contract = Contract> {
+  /**
+   * Method and path of each route of the app's contract: `routeManifest(contract)` where the
+   * contract can be imported, or `manifestFromOpenApi(document)` from the app's OpenAPI document.
+   */
+  routes: RouteManifest<C>;
   /** Prefix of every URL, such as `https://api.example.com`. @default '' (same origin) */
   baseUrl?: string;
   /** @default globalThis.fetch */
@@ -54,15 +59,19 @@ export interface ClientOptions {
 type CallArgs<R extends RouteSpec> =
   Record<never, never> extends CallOptions<R> ? [options?: CallOptions<R>] : [options: CallOptions<R>];
 
-/** A typed client of the API. */
-export interface TenetClient {
+/** A typed client of an app's contract. */
+export interface TenetClient<C extends Contract> {
   /** Calls a route by name; never throws for an HTTP or network failure, only returns a result variant. */
-  call<N extends RouteName>(name: N, ...args: CallArgs<RouteOf<N>>): Promise<CallResult<RouteOf<N>>>;
+  call<N extends RouteName<C>>(name: N, ...args: CallArgs<RouteOf<C, N>>): Promise<CallResult<RouteOf<C, N>>>;
   /** Forgets every cached read (the client does so itself on sign-out and when a session ends). */
   clearCache(): void;
   /** Stops listening to other tabs. */
   close(): void;
 }
+
+/** The auth routes the client knows by name: it refreshes with one and forgets its cache after the other. */
+const REFRESH_ROUTE = 'refreshSession';
+const LOGOUT_ROUTE = 'logout';
 
 const WRITE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELETE']);
@@ -91,7 +100,9 @@ function defaultLocks(): LockManagerLike | null {
  * header, a 401 is refreshed once and retried, reads honour `Retry-After` and fall back to their
  * last good answer when offline, and every answer becomes a result variant of the state matrix.
  */
-export function createClient(options: ClientOptions = {}): TenetClient {
+export function createClient<C extends Contract>(options: ClientOptions<C>): TenetClient<C> {
+  // Read through a Map: a route name comes from the caller, never indexes a plain object.
+  const routes = new Map<string, { method: HttpMethod; path: string }>(Object.entries(options.routes));
   const baseUrl = options.baseUrl ?? '';
   const fetchResponse: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const cookies = options.cookies ?? (() => globalThis.document?.cookie ?? '');
@@ -128,7 +139,9 @@ export function createClient(options: ClientOptions = {}): TenetClient {
     timeoutMs: options.refreshTimeoutMs ?? 10_000,
     now,
     async send(signal): Promise<RefreshOutcome> {
-      const { method, path } = routeManifest.refreshSession;
+      const refresh = routes.get(REFRESH_ROUTE);
+      if (refresh === undefined) return 'failed';
+      const { method, path } = refresh;
       try {
         const response = await send(method, baseUrl + path, undefined, signal);
         const result = toResult(response, await readBody(response), false, now());
@@ -149,8 +162,10 @@ export function createClient(options: ClientOptions = {}): TenetClient {
     return { kind: 'offline', cached: key === null ? null : cache.get(key) };
   }
 
-  async function call(name: RouteName, callOptions: UntypedCallOptions = {}): Promise<AnyResult> {
-    const { method, path } = routeManifest[name];
+  async function call(name: string, callOptions: UntypedCallOptions = {}): Promise<AnyResult> {
+    const route = routes.get(name);
+    if (route === undefined) throw new TypeError(`No route named "${name}" in the client's routes`);
+    const { method, path } = route;
     const url = baseUrl + fillPath(path, callOptions.params) + queryString(callOptions.query);
     const isRead = method === 'GET';
     const cacheKey = isRead ? url : null;
@@ -170,7 +185,7 @@ export function createClient(options: ClientOptions = {}): TenetClient {
       if (
         result.kind === 'unauthorized' &&
         !refreshed &&
-        name !== 'refreshSession' &&
+        name !== REFRESH_ROUTE &&
         result.code !== null &&
         REFRESHABLE_CODES.has(result.code)
       ) {
@@ -203,13 +218,13 @@ export function createClient(options: ClientOptions = {}): TenetClient {
       if (cacheKey !== null && (result.kind === 'success' || result.kind === 'empty')) {
         cache.set(cacheKey, { data: result.data, meta: result.meta, receivedAt: now(), stale: true });
       }
-      if (name === 'logout' && result.kind === 'noContent') cache.clear();
+      if (name === LOGOUT_ROUTE && result.kind === 'noContent') cache.clear();
       return result;
     }
   }
 
   return {
-    call: call as TenetClient['call'],
+    call: call as TenetClient<C>['call'],
     clearCache: () => cache.clear(),
     close: () => {
       if (options.channel === undefined) channel?.close();

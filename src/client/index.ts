@@ -8,5 +8,12 @@ export {
 } from './errors.ts';
 export type { BroadcastChannelLike, LockManagerLike, RefreshOutcome } from './refresh.ts';
 export type * from './results.ts';
-export { type RouteName, type RouteOf, routeManifest } from './routes.ts';
+export {
+  manifestFromOpenApi,
+  type OpenApiPaths,
+  type RouteLocation,
+  type RouteManifest,
+  type RouteName,
+  type RouteOf,
+} from './routes.ts';
 export type { CallOptions } from './types.ts';

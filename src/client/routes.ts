@@ -1,49 +1,36 @@
-import type { RouteSpec } from '../protocol/contract.ts';
-import type * as contract from '../protocol/routes/index.ts';
+import type { Contract, HttpMethod, RouteLocation, RouteManifest } from '../protocol/contract.ts';
 
-type Contract = typeof contract;
+export type { RouteLocation, RouteManifest } from '../protocol/contract.ts';
 
-/** The name of every route of the contract: the export that declares it in `protocol/routes/index.ts`. */
-export type RouteName = {
-  [K in keyof Contract]: Contract[K] extends RouteSpec ? K : never;
-}[keyof Contract];
+/** The name of every route of a contract. */
+export type RouteName<C extends Contract> = keyof C & string;
 
 /** The declaration of a named route, as a type. */
-export type RouteOf<N extends RouteName> = Contract[N];
+export type RouteOf<C extends Contract, N extends RouteName<C>> = C[N];
 
-/** Where a route lives: the only part of the contract the client needs at run time. */
-export interface RouteLocation {
-  readonly method: RouteSpec['method'];
-  readonly path: string;
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The parts of an OpenAPI document the manifest is read from. */
+export interface OpenApiPaths {
+  readonly paths: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
- * Method and path of every route, as plain data: the contract's route objects import Zod, which the
- * browser client must not. The type below makes `tsc` refuse a missing, extra or different entry,
- * and `routes.test.ts` checks it against the contract at run time.
+ * Reads the method and path of every operation of an app's `/api/openapi.json` (fetched, or saved
+ * with `tenet openapi > openapi.json` and imported), by operationId: the client's run-time routes
+ * for a frontend that has only the contract's type. Pure; no schema library involved.
  */
-export const routeManifest = {
-  getHealth: { method: 'GET', path: '/api/health' },
-  login: { method: 'POST', path: '/api/auth/login' },
-  logout: { method: 'POST', path: '/api/auth/logout' },
-  refreshSession: { method: 'POST', path: '/api/auth/refresh' },
-  getCurrentUser: { method: 'GET', path: '/api/auth/me' },
-  createUser: { method: 'POST', path: '/api/users' },
-  listUsers: { method: 'GET', path: '/api/users' },
-  getUser: { method: 'GET', path: '/api/users/:id' },
-  updateUser: { method: 'PATCH', path: '/api/users/:id' },
-  replaceUser: { method: 'PUT', path: '/api/users/:id' },
-  deleteUser: { method: 'DELETE', path: '/api/users/:id' },
-  restoreUser: { method: 'POST', path: '/api/users/:id/restore' },
-  activateUser: { method: 'POST', path: '/api/users/:id/activate' },
-  deactivateUser: { method: 'POST', path: '/api/users/:id/deactivate' },
-  listUserPosts: { method: 'GET', path: '/api/users/:id/posts' },
-  createPost: { method: 'POST', path: '/api/users/:id/posts' },
-  getPost: { method: 'GET', path: '/api/posts/:id' },
-  updatePost: { method: 'PATCH', path: '/api/posts/:id' },
-  replacePost: { method: 'PUT', path: '/api/posts/:id' },
-  deletePost: { method: 'DELETE', path: '/api/posts/:id' },
-  restorePost: { method: 'POST', path: '/api/posts/:id/restore' },
-} as const satisfies {
-  readonly [N in RouteName]: { readonly method: RouteOf<N>['method']; readonly path: RouteOf<N>['path'] };
-};
+export function manifestFromOpenApi<C extends Contract>(document: OpenApiPaths): RouteManifest<C> {
+  const manifest: Record<string, RouteLocation> = {};
+  for (const [template, operations] of Object.entries(document.paths)) {
+    // OpenAPI writes `{id}`; the client fills `:id`.
+    const path = template.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+    for (const [key, operation] of Object.entries(operations)) {
+      const method = key.toUpperCase();
+      const operationId = (operation as { operationId?: unknown } | null)?.operationId;
+      if (!METHODS.has(method) || typeof operationId !== 'string') continue;
+      manifest[operationId] = { method: method as HttpMethod, path };
+    }
+  }
+  return Object.freeze(manifest) as RouteManifest<C>;
+}

@@ -2,6 +2,7 @@
 // `@ts-expect-error` fails the type check if the line it marks ever compiles.
 
 import type { ErrorCode } from '../protocol/errors.ts';
+import type { ReferenceContract } from '../protocol/routes/index.ts';
 import type { TenetClient } from './client.ts';
 import type { ClientErrorCode } from './errors.ts';
 
@@ -11,7 +12,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 export const codesMatchCatalogue: Equal<ClientErrorCode, ErrorCode> = true;
 
 /** Never called: only type-checked. */
-export async function typeChecks(client: TenetClient): Promise<void> {
+export async function typeChecks(client: TenetClient<ReferenceContract>): Promise<void> {
   await client.call('getHealth');
   await client.call('listUsers');
   await client.call('listUsers', { query: { page: 2, pageSize: 50, sortOrder: 'asc', search: 'ada' } });

@@ -2,22 +2,20 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { createAuth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
+import type { Contract } from '../protocol/contract.ts';
 import { AppError } from '../protocol/errors.ts';
-import type { RouteImplementation } from '../protocol/handler.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { OpenApiInfo } from '../protocol/openapi.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
-import { resourceRoutes } from '../resources/index.ts';
+import { pairImplementations } from './contract-check.ts';
 import { registerDocs } from './docs.ts';
+import { appDocument } from './docs-document.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
-import { healthRoutes } from './health.ts';
 import { logDestination } from './log-destination.ts';
-import { registerRoutes } from './routes.ts';
+import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
-
-/** How often expired sessions are deleted (by one instance at a time). */
-export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** @default 1 MiB */
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -30,15 +28,35 @@ function trustProxySetting(
   return typeof setting === 'boolean' ? setting : [...setting];
 }
 
-/** What the app is built on; the caller owns the database and closes it after the app. */
-export interface AppDependencies {
-  database: DatabaseHandle;
-  /** A team's own routes, registered beside tenet's with every convention. */
-  routes?: readonly RouteImplementation[];
+/** Something the app runs beside its routes (a clean-up timer, a connection), started and stopped with it. */
+export interface AppService {
+  /** Runs once the app is ready; `warn` logs a failure of background work. */
+  start?(warn: (error: unknown, message: string) => void): void;
+  close?(): Promise<void>;
 }
 
-/** Builds the Fastify app for a configuration. It is not listening: tests inject, the server listens. */
-export async function buildApp(config: Config, dependencies: AppDependencies): Promise<FastifyInstance> {
+/** What an app is made of; the caller owns the database and closes it after the app. */
+export interface CreateAppOptions<C extends Contract> {
+  config: Config;
+  database: DatabaseHandle;
+  /** The app's contract: registration, `/api/openapi.json` and `/docs` all come from it. */
+  contract: C;
+  /** One handler per route of the contract, under the route's name. */
+  implementations: Implementations<C>;
+  /** Decides who calls each route before its handler runs. @default public routes only */
+  authenticate?: Authenticate;
+  /** The OpenAPI document's `info` (title, version, description) and a description per tag. */
+  document?: { info?: Partial<OpenApiInfo>; tagDescriptions?: Readonly<Record<string, string>> };
+  services?: readonly AppService[];
+}
+
+/**
+ * Builds the Fastify app of a contract and its implementations. It is not listening: tests inject,
+ * the server listens. A route without a handler, or a handler without a route, stops it here.
+ */
+export async function createApp<C extends Contract>(options: CreateAppOptions<C>): Promise<FastifyInstance> {
+  const { config } = options;
+  const routes = pairImplementations(options.contract, options.implementations);
   const app = Fastify({
     logger: { level: config.logLevel, stream: logDestination() },
     // One log line per response (below) instead of Fastify's two large ones per request.
@@ -100,28 +118,17 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
 
   app.setErrorHandler(handleError);
 
-  const auth = createAuth(dependencies.database, config);
-  const cleanUp = () => {
-    auth.cleanUp().catch((error: unknown) => app.log.warn({ err: error }, 'session clean-up failed'));
-  };
-  let cleanUpTimer: NodeJS.Timeout | undefined;
+  const services = options.services ?? [];
   app.addHook('onReady', async () => {
-    cleanUpTimer = setInterval(cleanUp, SESSION_CLEANUP_INTERVAL_MS);
-    cleanUpTimer.unref();
+    for (const service of services)
+      service.start?.((error, message) => app.log.warn({ err: error }, message));
   });
   app.addHook('onClose', async () => {
-    clearInterval(cleanUpTimer);
-    await auth.close();
+    for (const service of services) await service.close?.();
   });
 
-  const implementations: RouteImplementation[] = [
-    ...healthRoutes(dependencies.database),
-    ...auth.routes,
-    ...resourceRoutes(dependencies.database, config),
-    ...(dependencies.routes ?? []),
-  ];
-  registerRoutes(app, implementations, auth.guard);
-  registerDocs(app);
+  registerRoutes(app, routes, options.authenticate ?? publicOnly);
+  registerDocs(app, appDocument(options.contract, options.document));
 
   return app;
 }

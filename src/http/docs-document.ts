@@ -1,6 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
+import type { Contract } from '../protocol/contract.ts';
 import { createOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from '../protocol/openapi.ts';
-import { contractRoutes } from '../protocol/openapi-routes.ts';
 
 const DESCRIPTION = `The Backend Systems Protocols, made executable.
 
@@ -17,26 +17,22 @@ auth cookie send the \`csrf_token\` cookie's value as \`X-CSRF-Token\`.
 
 **Retrying.** 429 and 503 carry \`Retry-After\` (seconds).`;
 
-/** The `info` of this server's document: name, version and license from package.json. */
-export const apiInfo: OpenApiInfo = {
+/** The default `info` of an app's document: tenet's name, version and license, and the protocol's rules. */
+export const defaultApiInfo: OpenApiInfo = {
   title: 'tenet API',
   version: packageJson.version,
   description: DESCRIPTION,
   license: { name: `${packageJson.license} License`, identifier: packageJson.license },
 };
 
-/** A description for each tag of the contract's routes. */
-export const tagDescriptions: Readonly<Record<string, string>> = {
-  health: 'Liveness and database reachability',
-  auth: 'Sign in and out, session refresh, the signed-in user',
-  users: 'User accounts: sign-up, profiles, activation',
-  posts: 'Posts written by users',
-};
-
-let document: OpenApiDocument | undefined;
-
-/** The OpenAPI document of the contract, generated once per process. */
-export function apiDocument(): OpenApiDocument {
-  document ??= createOpenApiDocument({ info: apiInfo, routes: contractRoutes, tagDescriptions });
-  return document;
+/** The OpenAPI document of an app's contract: `info` over the defaults, a description per tag. */
+export function appDocument(
+  contract: Contract,
+  options: { info?: Partial<OpenApiInfo>; tagDescriptions?: Readonly<Record<string, string>> } = {},
+): OpenApiDocument {
+  return createOpenApiDocument({
+    info: { ...defaultApiInfo, ...options.info },
+    routes: contract,
+    tagDescriptions: options.tagDescriptions,
+  });
 }

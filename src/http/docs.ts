@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../protocol/errors.ts';
-import { apiDocument, apiInfo } from './docs-document.ts';
+import type { OpenApiDocument } from '../protocol/openapi.ts';
 
 /** Where the raw OpenAPI document is served. */
 const OPENAPI_PATH = '/api/openapi.json';
@@ -28,12 +28,13 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-const PAGE = `<!doctype html>
+function page(title: string): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(apiInfo.title)} reference</title>
+<title>${escapeHtml(title)} reference</title>
 <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css">
 <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png">
 </head>
@@ -44,6 +45,7 @@ const PAGE = `<!doctype html>
 </body>
 </html>
 `;
+}
 
 const assetCache = new Map<string, Promise<Buffer>>();
 
@@ -79,13 +81,14 @@ function cacheStatic(reply: FastifyReply): FastifyReply {
  * the interactive reference under `/docs`, whose every asset is served from node_modules, so the
  * page works offline under the app's strict CSP (`script-src 'self'`, no inline script).
  */
-export function registerDocs(app: FastifyInstance): void {
-  const json = JSON.stringify(apiDocument());
+export function registerDocs(app: FastifyInstance, document: OpenApiDocument): void {
+  const json = JSON.stringify(document);
+  const html = page(document.info.title);
   app.get(OPENAPI_PATH, async (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
   methodNotAllowed(app, OPENAPI_PATH);
 
   for (const url of [DOCS_PATH, `${DOCS_PATH}/`]) {
-    app.get(url, async (_request, reply) => cacheStatic(reply).type('text/html; charset=utf-8').send(PAGE));
+    app.get(url, async (_request, reply) => cacheStatic(reply).type('text/html; charset=utf-8').send(html));
     methodNotAllowed(app, url);
   }
   for (const [name, asset] of Object.entries(ASSETS)) {

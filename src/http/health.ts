@@ -1,13 +1,13 @@
 import type { DatabaseHandle } from '../db/connect.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../db/errors.ts';
 import { AppError } from '../protocol/errors.ts';
-import { implement, type RouteImplementation } from '../protocol/handler.ts';
-import { getHealth } from '../protocol/routes/health.ts';
+import type { Implementations } from '../protocol/handler.ts';
+import type { HealthContract } from '../protocol/routes/health.ts';
 
 /** `GET /api/health`: pings the database; 503 with `Retry-After` while it does not answer. */
-export function healthRoutes(database: DatabaseHandle): RouteImplementation[] {
-  return [
-    implement(getHealth, async () => {
+export function healthImplementations(database: DatabaseHandle): Implementations<HealthContract> {
+  return {
+    getHealth: async () => {
       try {
         await database.ping();
       } catch (error) {
@@ -18,6 +18,6 @@ export function healthRoutes(database: DatabaseHandle): RouteImplementation[] {
         });
       }
       return { status: 200, data: { status: 'ok', database: 'up' } as const };
-    }),
-  ];
+    },
+  };
 }

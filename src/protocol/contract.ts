@@ -64,6 +64,33 @@ export function defineRoute<const R extends RouteSpec>(route: R): R {
   return Object.freeze(route);
 }
 
+/** An app's contract: every route under its name, which is its operationId and the client's name for it. */
+export type Contract = { readonly [name: string]: RouteSpec };
+
+/** Declares an app's contract, one keyed object; frozen so nothing changes it at run time. */
+export function defineContract<const C extends Contract>(contract: C): C {
+  return Object.freeze({ ...contract });
+}
+
+/** Where one route lives: the only part of a route the browser client needs at run time. */
+export interface RouteLocation<M extends HttpMethod = HttpMethod, P extends string = string> {
+  readonly method: M;
+  readonly path: P;
+}
+
+/** The method and path of every route of a contract, as plain data (no schema, so no Zod). */
+export type RouteManifest<C extends Contract> = {
+  readonly [N in keyof C]: RouteLocation<C[N]['method'], C[N]['path']>;
+};
+
+/** Derives the manifest of a contract: a pure function, the client's run-time half of the contract. */
+export function routeManifest<C extends Contract>(contract: C): RouteManifest<C> {
+  const manifest: Record<string, RouteLocation> = {};
+  for (const [name, route] of Object.entries(contract))
+    manifest[name] = { method: route.method, path: route.path };
+  return Object.freeze(manifest) as RouteManifest<C>;
+}
+
 type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 type Input<S> = S extends z.ZodType ? z.input<S> : never;
 

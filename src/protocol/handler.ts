@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RouteInput, RouteSpec, SuccessStatus } from './contract.ts';
+import type { Contract, RouteInput, RouteSpec, SuccessStatus } from './contract.ts';
 
 /** Attributes of a cookie to set or clear; written by the HTTP layer, never by a handler. */
 export interface CookieOptions {
@@ -65,6 +65,12 @@ export type RouteHandler<R extends RouteSpec> = (
   input: RouteInput<R>,
   context: RequestContext,
 ) => Promise<HandlerResult<R>>;
+
+/**
+ * The handlers of a contract, one per route under the route's name: a route without a handler, or
+ * a handler without a route, fails the type-check (ts-rest's `RouterImplementation`).
+ */
+export type Implementations<C extends Contract> = { readonly [N in keyof C]: RouteHandler<C[N]> };
 
 /** A route paired with its handler, ready for the HTTP layer to register. */
 export interface RouteImplementation<R extends RouteSpec = RouteSpec> {

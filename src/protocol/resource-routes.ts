@@ -31,17 +31,33 @@ const noSearchSchema = z.never({ error: 'This list cannot be searched' }).option
  * `createdAt`), `search` when the resource has search fields, and `includeDeleted`. Unknown
  * parameters are refused.
  */
-export function listQuerySchema<const F extends string>(
-  sortable: readonly ['createdAt', ...F[]],
-  options: { searchable: boolean },
-) {
+export function listQuerySchema<
+  const F extends string,
+  Filters extends z.core.$ZodShape = Record<never, never>,
+>(sortable: readonly ['createdAt', ...F[]], options: { searchable: boolean; filters?: Filters }) {
   return paginationQuerySchema<'createdAt' | F>(sortable, 'createdAt')
     .extend({
       search: options.searchable ? searchSchema : noSearchSchema,
       includeDeleted: includeDeletedSchema,
       ...listModeQueryShape,
     })
+    .extend((options.filters ?? {}) as Filters)
     .strict();
+}
+
+/**
+ * An equality filter of a list (`?userId=`), from the field's schema: optional, and a query
+ * string's `true`, `false` or number read as such when the field is a boolean or a number.
+ */
+export function filterSchema(field: z.ZodType) {
+  const type = (field as { def?: { type?: string } }).def?.type;
+  const read = (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+    if (type === 'number' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+    return value;
+  };
+  return z.preprocess(read, field).optional();
 }
 
 /** Who may call each operation of a resource; owner rules are the handlers' (see `owner`). */
@@ -62,6 +78,7 @@ export interface ResourceRoutesOptions<
   CollectionParams extends z.ZodType | undefined,
   CollectionPath extends string,
   ItemPath extends string,
+  Filters extends z.core.$ZodShape = Record<never, never>,
 > {
   /** The singular noun, for summaries: `'post'`. */
   name: string;
@@ -85,6 +102,8 @@ export interface ResourceRoutesOptions<
   sortable: readonly ['createdAt', ...Sort[]];
   /** What `search` matches, for the description (`'title'`); leave out for a list without search. */
   search?: string;
+  /** Equality filters of the list (`?userId=`), each an optional query parameter: see `filterSchema`. */
+  filters?: Filters;
   access: ResourceAccess;
   /** The owner rule for writes, for descriptions: `'the author or an admin'`. */
   owner?: string;
@@ -118,6 +137,7 @@ export function defineResourceRoutes<
   const CollectionPath extends string,
   const ItemPath extends string,
   CollectionParams extends z.ZodType | undefined = undefined,
+  Filters extends z.core.$ZodShape = Record<never, never>,
 >(
   options: ResourceRoutesOptions<
     Item,
@@ -127,7 +147,8 @@ export function defineResourceRoutes<
     ItemParams,
     CollectionParams,
     CollectionPath,
-    ItemPath
+    ItemPath,
+    Filters
   >,
 ) {
   const { name, tag, access } = options;
@@ -140,6 +161,11 @@ export function defineResourceRoutes<
       : { name: tag, action, parent };
   const owner = options.owner ? ` Allowed to ${options.owner}.` : '';
   const searchNote = options.search ? ` search matches ${options.search}, case-insensitively.` : '';
+  const filterNames = Object.keys(options.filters ?? {});
+  const filterNote =
+    filterNames.length > 0
+      ? ` Filters by equality: ${filterNames.map((name) => `?${name}=`).join(', ')}.`
+      : '';
   const create = defineRoute({
     method: 'POST',
     path: options.collectionPath,
@@ -166,12 +192,15 @@ export function defineResourceRoutes<
       summary: `List ${tag}`,
       resource: resource('list'),
       description:
-        `Paginated; sortBy one of ${options.sortable.join(', ')}; the id breaks ties.${searchNote} ` +
+        `Paginated; sortBy one of ${options.sortable.join(', ')}; the id breaks ties.${searchNote}${filterNote} ` +
         'includeDeleted=true lists soft-deleted items too (admins only).',
       tags,
       access: access.read,
       params: options.collectionParams as CollectionParams,
-      query: listQuerySchema<Sort>(options.sortable, { searchable: options.search !== undefined }),
+      query: listQuerySchema<Sort, Filters>(options.sortable, {
+        searchable: options.search !== undefined,
+        filters: options.filters,
+      }),
       responses: { 200: z.object({ items: z.array(options.item), pagination: listPaginationSchema }) },
       errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'INSUFFICIENT_PERMISSIONS', ...readErrors(access.read)],
     }),

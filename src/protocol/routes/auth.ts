@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../contract.ts';
+import { defineContract, defineRoute } from '../contract.ts';
 import { emailInputSchema, userSchema } from './users.ts';
 
 /** `POST /api/auth/login` body. The password is not length-checked beyond a bound: old ones still work. */
@@ -61,3 +61,8 @@ export const getCurrentUser = defineRoute({
   responses: { 200: userSchema },
   errors: ['FORBIDDEN'],
 });
+
+/** The auth routes: sign in, sign out, refresh, the signed-in user. */
+export const authContract = defineContract({ login, logout, refreshSession, getCurrentUser });
+/** The auth routes as a type. */
+export type AuthContract = typeof authContract;

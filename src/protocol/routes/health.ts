@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../contract.ts';
+import { defineContract, defineRoute } from '../contract.ts';
 
 /** The health report: the process answers and its database is reachable. */
 export const healthSchema = z.object({
@@ -17,3 +17,8 @@ export const getHealth = defineRoute({
   responses: { 200: healthSchema },
   errors: ['SERVICE_UNAVAILABLE'],
 });
+
+/** The health route. */
+export const healthContract = defineContract({ getHealth });
+/** The health route as a type. */
+export type HealthContract = typeof healthContract;

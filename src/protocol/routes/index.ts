@@ -1,35 +1,22 @@
-import type { RouteSpec } from '../contract.ts';
-import * as auth from './auth.ts';
-import * as health from './health.ts';
-import * as posts from './posts.ts';
-import * as users from './users.ts';
+import { defineContract } from '../contract.ts';
+import { authContract } from './auth.ts';
+import { healthContract } from './health.ts';
+import { postsContract } from './posts.ts';
+import { signUpContract, usersContract } from './users.ts';
 
 export * from './auth.ts';
 export * from './health.ts';
 export * from './posts.ts';
 export * from './users.ts';
 
-/** Every route of the API; each is also exported by its name, which is its operationId. */
-export const routes: readonly RouteSpec[] = [
-  health.getHealth,
-  auth.login,
-  auth.logout,
-  auth.refreshSession,
-  auth.getCurrentUser,
-  users.createUser,
-  users.listUsers,
-  users.getUser,
-  users.updateUser,
-  users.replaceUser,
-  users.deleteUser,
-  users.restoreUser,
-  users.activateUser,
-  users.deactivateUser,
-  posts.listUserPosts,
-  posts.createPost,
-  posts.getPost,
-  posts.updatePost,
-  posts.replacePost,
-  posts.deletePost,
-  posts.restorePost,
-];
+/** The contract of tenet's reference app: every route under its name (its operationId). */
+export const referenceContract = defineContract({
+  ...healthContract,
+  ...authContract,
+  ...signUpContract,
+  ...usersContract,
+  ...postsContract,
+});
+
+/** The reference app's contract as a type: what a frontend imports with `import type`. */
+export type ReferenceContract = typeof referenceContract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineContract } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { ulidSchema, ulidToUuid, uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
@@ -73,3 +74,16 @@ export const replacePost = postRoutes.replace;
 export const deletePost = postRoutes.remove;
 /** `POST /api/posts/:id/restore`: admin. */
 export const restorePost = postRoutes.restore;
+
+/** The post routes. */
+export const postsContract = defineContract({
+  listUserPosts,
+  createPost,
+  getPost,
+  updatePost,
+  replacePost,
+  deletePost,
+  restorePost,
+});
+/** The post routes as a type. */
+export type PostsContract = typeof postsContract;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../contract.ts';
+import { defineContract, defineRoute } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
@@ -140,3 +140,22 @@ export const deactivateUser = accountRoute(
   'Deactivate a user',
   'Admin only. Idempotent. Revokes every session of the user. Answers with an ETag; honours If-Match.',
 );
+
+/** Sign-up: `POST /api/users`, implemented by auth (it owns accounts and passwords). */
+export const signUpContract = defineContract({ createUser });
+/** The sign-up route as a type. */
+export type SignUpContract = typeof signUpContract;
+
+/** The user routes beside sign-up: the kit's, plus activation. */
+export const usersContract = defineContract({
+  listUsers,
+  getUser,
+  updateUser,
+  replaceUser,
+  deleteUser,
+  restoreUser,
+  activateUser,
+  deactivateUser,
+});
+/** The user routes as a type. */
+export type UsersContract = typeof usersContract;

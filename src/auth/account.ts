@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { UsersTable } from '../../db/schema.ts';
-import type { User } from '../../protocol/routes/users.ts';
+import type { UsersTable } from '../db/schema.ts';
+import type { User } from '../protocol/routes/users.ts';
 
 /** A `users` row as read from the database (snake_case; never leaves the resource layer). */
 export type UserRecord = Selectable<UsersTable>;

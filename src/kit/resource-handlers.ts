@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../db/connect.ts';
-import { buildPath, type RouteSpec, type SuccessStatus } from '../../protocol/contract.ts';
-import type { CountMode } from '../../protocol/cursor.ts';
-import { AppError } from '../../protocol/errors.ts';
-import type { Caller, RequestContext, RouteImplementation } from '../../protocol/handler.ts';
+import type { DatabaseHandle } from '../db/connect.ts';
+import { buildPath, type RouteSpec, type SuccessStatus } from '../protocol/contract.ts';
+import type { CountMode } from '../protocol/cursor.ts';
+import { AppError } from '../protocol/errors.ts';
+import type { Caller, RequestContext, RouteHandler } from '../protocol/handler.ts';
 import { assertIfMatch, entityTag } from './etag.ts';
 import { readPage } from './list-page.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
@@ -24,11 +24,10 @@ interface KitResult {
 
 type KitHandler = (input: KitInput, context: RequestContext) => Promise<KitResult>;
 
-function implementKit(route: RouteSpec, handler: KitHandler): RouteImplementation {
-  // The adapter validates input against `route` before the handler runs, and parses the handler's
-  // data with the route's response schema, so the generic handler is held to the same contract.
-  return Object.freeze({ route, handler }) as unknown as RouteImplementation;
-}
+/** The handlers of a resource's routes, under the same keys as its routes (`list`, `get`, ...). */
+export type ResourceHandlers<Routes extends ResourceRouteSet> = {
+  readonly [K in keyof Routes]-?: RouteHandler<Extract<Routes[K], RouteSpec>>;
+};
 
 /** Refuses anyone but the record's owner or an admin. */
 export function assertOwnerOrAdmin(caller: Caller | null, ownerId: unknown): void {
@@ -51,10 +50,10 @@ function notFound(route: RouteSpec): AppError {
  * search, counters), get, create, PATCH, PUT, soft delete and restore, with the owner rule,
  * admin-only `includeDeleted`, ETag on single items and If-Match on writes.
  */
-export function resourceImplementations<Routes extends ResourceRouteSet, Row extends BaseRecord>(
+export function implementResource<Routes extends ResourceRouteSet, Row extends BaseRecord>(
   database: DatabaseHandle,
   definition: ResourceDefinition<Routes, Row>,
-): RouteImplementation[] {
+): ResourceHandlers<Routes> {
   const { routes, parent, ownerColumn } = definition;
   const repository = createResourceRepository<Row>(database.db, definition);
   const toApi = (record: Row) => definition.toApi(record) as { id: string };
@@ -94,7 +93,7 @@ export function resourceImplementations<Routes extends ResourceRouteSet, Row ext
     const sortColumn = definition.sortColumnByField.get(query.sortBy as string);
     if (sortColumn === undefined)
       throw new AppError('VALIDATION_ERROR', { details: { sortBy: ['Unknown'] } });
-    // Offset or cursor mode and the count modes: resources/kit/list-page.ts.
+    // Offset or cursor mode and the count modes: kit/list-page.ts.
     const { records, pagination } = await readPage(repository, {
       page,
       pageSize,
@@ -104,6 +103,10 @@ export function resourceImplementations<Routes extends ResourceRouteSet, Row ext
       count: (query.count as CountMode | undefined) ?? 'exact',
       cursor: typeof query.cursor === 'string' ? query.cursor : undefined,
       search: typeof query.search === 'string' ? query.search : undefined,
+      // The query passed a strict schema; each filter's column comes from the definition's Map.
+      filters: [...definition.filterColumnByField].flatMap(([field, column]) =>
+        query[field] === undefined ? [] : [{ column, value: query[field] }],
+      ),
       includeDeleted,
       parentId,
     });
@@ -170,13 +173,10 @@ export function resourceImplementations<Routes extends ResourceRouteSet, Row ext
     return single(200, result);
   };
 
-  return [
-    implementKit(routes.list, list),
-    implementKit(routes.get, get),
-    ...(routes.create ? [implementKit(routes.create, create)] : []),
-    implementKit(routes.update, write),
-    implementKit(routes.replace, write),
-    implementKit(routes.remove, remove),
-    implementKit(routes.restore, restore),
-  ];
+  // The adapter validates input against each route before its handler runs, and parses the handler's
+  // data with the route's response schema, so the generic handlers are held to the same contract.
+  const handlers = { list, get, update: write, replace: write, remove, restore };
+  return Object.freeze(
+    routes.create ? { ...handlers, create } : handlers,
+  ) as unknown as ResourceHandlers<Routes>;
 }

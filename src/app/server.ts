@@ -4,7 +4,7 @@ import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
 import { migrateUp } from '../db/migrate.ts';
-import { type AppDependencies, buildApp } from './app.ts';
+import { buildApp, type ReferenceAppOptions } from './app.ts';
 
 /** How long in-flight requests may run after a shutdown signal. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -23,7 +23,7 @@ export interface RunningServer {
 /** Connects the database, applies pending migrations, builds the app and listens. */
 export async function startServer(
   config: Config,
-  extensions: Omit<AppDependencies, 'database'> = {},
+  extensions: Omit<ReferenceAppOptions, 'database'> = {},
 ): Promise<RunningServer> {
   const database = await connectDatabase(config.database);
   let adminOutcome: string | undefined;

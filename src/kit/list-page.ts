@@ -4,9 +4,9 @@ import {
   encodeCursor,
   type ListPagination,
   pageFacts,
-} from '../../protocol/cursor.ts';
-import { AppError } from '../../protocol/errors.ts';
-import { pageOffset } from '../../protocol/pagination.ts';
+} from '../protocol/cursor.ts';
+import { AppError } from '../protocol/errors.ts';
+import { pageOffset } from '../protocol/pagination.ts';
 import type { BaseRecord } from './resource-definition.ts';
 import type { ResourceRepository } from './resource-repository.ts';
 
@@ -20,6 +20,8 @@ export interface PageRequest {
   count: CountMode;
   cursor: string | undefined;
   search: string | undefined;
+  /** Equality filters, as column and value. */
+  filters?: readonly { column: string; value: unknown }[];
   includeDeleted: boolean;
   parentId: string | undefined;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Database } from '../../db/schema.ts';
-import type { RouteSpec } from '../../protocol/contract.ts';
+import type { Database } from '../db/schema.ts';
+import type { RouteSpec } from '../protocol/contract.ts';
 
 /** The routes of a resource as `defineResourceRoutes` declares them (`create` is optional). */
 export interface ResourceRouteSet {
@@ -32,7 +32,7 @@ export type Representation<Routes extends ResourceRouteSet> = z.input<Routes['ge
 
 /**
  * One resource on the kit: its routes (the contract) plus how they are stored. Give it to
- * {@link defineResource}, then pass the result to `resourceImplementations`.
+ * {@link defineResourceStorage}, then pass the result to `implementResource`.
  */
 export interface ResourceDeclaration<Routes extends ResourceRouteSet, Row extends BaseRecord> {
   routes: Routes;
@@ -44,6 +44,8 @@ export interface ResourceDeclaration<Routes extends ResourceRouteSet, Row extend
   sortColumns: { readonly [F in SortField<Routes>]: string };
   /** The column behind each field of the create and update bodies. */
   fieldColumns: { readonly [F in BodyFields<Routes>]: string };
+  /** The column behind each equality filter of the list (`?userId=` -> `user_id`). */
+  filterColumns?: Readonly<Record<string, string>>;
   /** Columns `search` matches as a case-insensitive substring (any of them). */
   searchColumns?: readonly string[];
   /**
@@ -73,6 +75,7 @@ export interface ResourceDefinition<Routes extends ResourceRouteSet, Row extends
   extends ResourceDeclaration<Routes, Row> {
   readonly sortColumnByField: ReadonlyMap<string, string>;
   readonly columnByField: ReadonlyMap<string, string>;
+  readonly filterColumnByField: ReadonlyMap<string, string>;
 }
 
 const COLUMN = /^[a-z][a-z0-9_]{0,62}$/;
@@ -85,23 +88,25 @@ function checkColumn(resource: string, column: string): void {
  * Checks a resource declaration and builds its lookups. The client's `sortBy` and body keys are
  * mapped to columns through Maps built here, never by indexing a plain object (`__proto__`).
  */
-export function defineResource<Routes extends ResourceRouteSet, Row extends BaseRecord>(
+export function defineResourceStorage<Routes extends ResourceRouteSet, Row extends BaseRecord>(
   declaration: ResourceDeclaration<Routes, Row>,
 ): ResourceDefinition<Routes, Row> {
   const { table } = declaration;
   checkColumn(table, table);
   const sortColumnByField = new Map<string, string>(Object.entries(declaration.sortColumns));
   const columnByField = new Map<string, string>(Object.entries(declaration.fieldColumns));
+  const filterColumnByField = new Map<string, string>(Object.entries(declaration.filterColumns ?? {}));
   if (sortColumnByField.get('createdAt') !== 'created_at') {
     throw new Error(`${table}: sortColumns must map createdAt to created_at (the default order)`);
   }
   const columns = [
     ...sortColumnByField.values(),
     ...columnByField.values(),
+    ...filterColumnByField.values(),
     ...(declaration.searchColumns ?? []),
     ...(declaration.ownerColumn ? [declaration.ownerColumn] : []),
     ...(declaration.parent ? [declaration.parent.column, declaration.parent.table] : []),
   ];
   for (const column of columns) checkColumn(table, column);
-  return Object.freeze({ ...declaration, sortColumnByField, columnByField });
+  return Object.freeze({ ...declaration, sortColumnByField, columnByField, filterColumnByField });
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database } from './schema.ts';
 
 /** Rows per INSERT statement: large enough to amortise round trips and triggers, small enough to stream. */
 export const SEED_BATCH_SIZE = 5_000;

@@ -1,6 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import type { CountMode } from '../../protocol/cursor.ts';
+import type { Database } from '../db/schema.ts';
+import type { CountMode } from '../protocol/cursor.ts';
 import { estimateRows } from './list-count.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
 
@@ -14,12 +14,14 @@ export interface ListQuery {
   offset: number;
   limit: number;
   search: string | undefined;
+  /** Equality filters, as column and value (columns from the definition's Map only). */
+  filters?: readonly { column: string; value: unknown }[];
   includeDeleted: boolean;
   /** The parent's id, for a nested collection. */
   parentId: string | undefined;
   /** Cursor mode: only rows after this (sort value as text, id) in the order read. */
   keyset?: { value: string; id: string };
-  /** How the total is found (default exact); see resources/kit/list-count.ts. */
+  /** How the total is found (default exact); see kit/list-count.ts. */
   count?: CountMode;
 }
 
@@ -95,6 +97,7 @@ export function createResourceRepository<Row extends BaseRecord>(
     let result = builder;
     if (!query.includeDeleted) result = result.where('deleted_at', 'is', null);
     if (parent && query.parentId !== undefined) result = result.where(parent.column, '=', query.parentId);
+    for (const filter of query.filters ?? []) result = result.where(filter.column, '=', filter.value);
     const { search } = query;
     if (search !== undefined && searchColumns.length > 0) {
       const pattern = likeSubstring(search);
@@ -113,10 +116,11 @@ export function createResourceRepository<Row extends BaseRecord>(
 
   /** The exact total of a list's scope, as one scalar expression. */
   function totalExpression(query: ListQuery) {
-    const counted = definition.countedRows && !query.includeDeleted && query.search === undefined;
+    const filtered = query.search !== undefined || (query.filters?.length ?? 0) > 0;
+    const counted = definition.countedRows && !query.includeDeleted && !filtered;
     // count=none, and count=estimated on a filtered scope (estimated below), skip the exact count.
     if (query.count === 'none' || (query.count === 'estimated' && !counted)) return sql<string | null>`null`;
-    if (definition.countedRows && !query.includeDeleted && query.search === undefined) {
+    if (counted) {
       // The default scope: the triggers' counters, summed over their slots (no scan).
       const nested = parent !== undefined && query.parentId !== undefined;
       return database
@@ -126,7 +130,7 @@ export function createResourceRepository<Row extends BaseRecord>(
         .where('scope_column', '=', nested ? parent.column : '')
         .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
     }
-    // A filtered scope (search, includeDeleted) is counted exactly, by scanning what it matches.
+    // A filtered scope (search, filters, includeDeleted) is counted exactly, by scanning what it matches.
     return scoped(db.selectFrom(table).select(sql<string>`count(*)`.as('total')), query).$castTo<{
       total: string;
     }>();

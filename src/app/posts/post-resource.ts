@@ -1,7 +1,9 @@
+import type { DatabaseHandle } from '../../db/connect.ts';
+import { defineResourceStorage, implementResource } from '../../kit/index.ts';
+import type { Implementations } from '../../protocol/handler.ts';
 import { createUlidGenerator, ulidToUuid } from '../../protocol/ids.ts';
-import { postRoutes } from '../../protocol/routes/posts.ts';
-import { defineResource } from '../kit/resource-definition.ts';
-import { postToApi } from './post-record.ts';
+import { type PostsContract, postRoutes } from '../../protocol/routes/posts.ts';
+import { postToApi } from './post-representation.ts';
 
 // Ids are made here rather than by the column's generate_ulid() default: a monotonic generator
 // keeps posts created in the same millisecond in creation order (the database's default draws new
@@ -9,7 +11,7 @@ import { postToApi } from './post-record.ts';
 const nextUlid = createUlidGenerator();
 
 /** Posts on the resource kit: ULID ids, nested under their author, counted per author by triggers. */
-export const postResource = defineResource({
+export const postResource = defineResourceStorage({
   routes: postRoutes,
   table: 'posts',
   toApi: postToApi,
@@ -22,3 +24,17 @@ export const postResource = defineResource({
   countedRows: true,
   newId: () => ulidToUuid(nextUlid()),
 });
+
+/** The post routes, implemented by the kit. */
+export function postImplementations(database: DatabaseHandle): Implementations<PostsContract> {
+  const kit = implementResource(database, postResource);
+  return {
+    listUserPosts: kit.list,
+    createPost: kit.create,
+    getPost: kit.get,
+    updatePost: kit.update,
+    replacePost: kit.replace,
+    deletePost: kit.remove,
+    restorePost: kit.restore,
+  };
+}
