@@ -46,6 +46,40 @@ const originList = z
     ),
   );
 
+const publicUrlList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .refine(
+            (url) =>
+              URL.canParse(url) &&
+              /^https?:$/.test(new URL(url).protocol) &&
+              new URL(url).origin === url.replace(/\/$/, ''),
+            { message: 'each PUBLIC_URL entry must be an origin such as https://api.example.com' },
+          )
+          .transform((url) => new URL(url).origin),
+      )
+      .min(1, 'PUBLIC_URL must not be empty'),
+  );
+
+/** The origins browsers use when `PUBLIC_URL` is unset (never in production). */
+function defaultPublicOrigins(host: string, port: number): string[] {
+  // A loopback or wildcard bind is reached as localhost or 127.0.0.1; name both, never the Host header.
+  if (['127.0.0.1', '0.0.0.0', 'localhost', '::', '::1'].includes(host)) {
+    return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  }
+  return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
+}
+
 const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
   const text = value.trim();
   if (text === '' || text === 'false' || text === '0') return false;
@@ -69,6 +103,7 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: publicUrlList.optional(),
   DATABASE_URL: z
     .string()
     .refine((url) => /^(postgres|postgresql):\/\/|^memory:\/\/$/.test(url), {
@@ -110,6 +145,11 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /**
+   * The origins browsers reach the server at (`PUBLIC_URL`): the Origin check's "same origin".
+   * Never derived from the Host header, which any client (or a DNS-rebinding page) chooses.
+   */
+  publicOrigins: readonly string[];
   /** The folder for local state (`./.tenet`): the embedded database and generated secrets. */
   stateDir: string;
   database: DatabaseConfig;
@@ -197,6 +237,7 @@ export function loadConfig(
   const problems: string[] = [];
   if (production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL is required in production');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
     if (!env.JWT_SECRET) problems.push('JWT_SECRET is required in production');
     if (!env.CSRF_SECRET) problems.push('CSRF_SECRET is required in production');
     // Cookies without Secure travel over plain HTTP, where anyone on the path can read the session.
@@ -219,6 +260,7 @@ export function loadConfig(
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
+    publicOrigins: env.PUBLIC_URL ?? defaultPublicOrigins(env.HOST, env.PORT),
     stateDir,
     database,
     jwtSecrets: env.JWT_SECRET ?? [stored?.jwtSecret ?? ''],

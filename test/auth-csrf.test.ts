@@ -106,7 +106,7 @@ describe('Origin check on writes without a session', () => {
 
   test('same origin, a CORS_ORIGINS entry, or a non-browser client reach the credential check', async () => {
     const cases: Record<string, string>[] = [
-      { origin: 'http://localhost:80', host: 'localhost:80' },
+      { origin: 'http://localhost:3000', host: 'evil.example' },
       { origin: 'https://app.example.com' },
       { 'sec-fetch-site': 'same-origin' },
       {},

@@ -3,6 +3,7 @@ import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
+import { startBanner } from './banner.ts';
 import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
 import { seedCommand } from './seed-command.ts';
@@ -17,13 +18,15 @@ Commands:
                          revert the last N applied migrations (default 1)
   migrate status         list migrations and whether each is applied
   openapi                print the OpenAPI 3.1 document of the API (JSON)
+  check <base-url> [--email E --password P | --sign-up] [--json] [--only area,...]
+                         probe a running API (tenet or not) for breaches of the protocol
   db types [--migrations DIR]... [--out FILE]
                          generate the Kysely database types from the migrations
   users create --email E [--display-name N] [--admin]
                          create a user; the password is asked for (or read from stdin)
   seed [--users N] [--posts M]
                          fill the database with fake users and posts (never in production)
-  help                   show this text
+  help                   show this text (and --help on any command)
 
 Configuration comes from the environment; see the README.`;
 
@@ -38,16 +41,40 @@ const consoleOutput: CliOutput = {
   error: (text) => process.stderr.write(`${text}\n`),
 };
 
+const COMMANDS = new Set(['start', 'migrate', 'openapi', 'db', 'users', 'seed', 'help']);
+
+/** The entries of the usage text about one command (an entry's continuation lines included). */
+function commandHelp(command: string): string {
+  const entries: string[][] = [];
+  for (const line of USAGE.split('\n')) {
+    if (/^ {2}\S/.test(line)) entries.push([line]);
+    else if (/^ {3,}\S/.test(line)) entries.at(-1)?.push(line);
+  }
+  const own = entries.filter((entry) => entry[0]?.trim().split(/\s+/)[0] === command);
+  return `Usage:\n${own.flat().join('\n')}\n\nConfiguration comes from the environment; see the README.`;
+}
+
 async function migrate(config: Config, args: string[], output: CliOutput): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { steps: { type: 'string', default: '1' } },
-  });
+  let parsed: { positionals: string[]; values: { steps: string } };
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { steps: { type: 'string', default: '1' } },
+    });
+  } catch (error) {
+    output.error(`tenet migrate: ${(error as Error).message}\n\n${commandHelp('migrate')}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const action = positionals[0] ?? 'up';
   const steps = Number(values.steps);
-  if (!['up', 'down', 'status'].includes(action) || !Number.isInteger(steps) || steps < 1) {
-    output.error(USAGE);
+  if (!['up', 'down', 'status'].includes(action) || positionals.length > 1) {
+    output.error(`tenet migrate: unknown action "${positionals.join(' ')}"\n\n${commandHelp('migrate')}`);
+    return 2;
+  }
+  if (!Number.isInteger(steps) || steps < 1) {
+    output.error(`tenet migrate: --steps must be a whole number >= 1, not "${values.steps}"`);
     return 2;
   }
   const database = await connectDatabase(config.database);
@@ -63,10 +90,19 @@ async function migrate(config: Config, args: string[], output: CliOutput): Promi
         reverted.length === 0 ? 'Nothing to revert.' : reverted.map((name) => `reverted ${name}`).join('\n'),
       );
     } else {
+      let drifted = 0;
       for (const state of await migrationStatus(database)) {
         const when = state.appliedAt ? `applied ${state.appliedAt.toISOString()}` : 'pending';
         const note = state.unknown ? ' (no such file)' : state.changed ? ' (file changed since applied)' : '';
+        if (state.unknown || state.changed) drifted += 1;
         output.out(`${state.name}  ${when}${note}`);
+      }
+      // The database no longer matches the files: a script or CI step must not read this as healthy.
+      if (drifted > 0) {
+        output.error(
+          `${drifted} applied migration(s) were edited or are missing; restore the file and add a new migration instead`,
+        );
+        return 1;
       }
     }
     return 0;
@@ -89,8 +125,23 @@ export async function run(
     output.out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (!COMMANDS.has(command)) {
+    output.error(`tenet: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    output.out(commandHelp(command));
+    return 0;
+  }
+  if (command === 'start' && rest.length > 0) {
+    output.error(`tenet start: unknown argument "${rest[0]}"\n\n${commandHelp('start')}`);
+    return 2;
+  }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
   if (command === 'openapi') return openapiCommand(rest, output);
+  // A client of another server: it reads no configuration of this one. Loaded on demand, so the
+  // schema validator it brings never slows `tenet start`.
+  if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
   // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
   if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
   let config: Config;
@@ -106,6 +157,7 @@ export async function run(
   switch (command) {
     case 'start': {
       const server = await startServer(config);
+      output.error(startBanner(config, server.url));
       stopOnSignals(server);
       return undefined;
     }

@@ -4,7 +4,7 @@ import type { CliOutput } from './main.ts';
 /** `tenet openapi`: prints the OpenAPI document generated from the app's contract, as JSON, on stdout. */
 export function openapiCommand(args: readonly string[], output: CliOutput): number {
   if (args.length > 0) {
-    output.error('Usage: tenet openapi');
+    output.error(`tenet openapi: unknown argument "${args[0]}"\nUsage: tenet openapi`);
     return 2;
   }
   output.out(JSON.stringify(referenceDocument(), null, 2));

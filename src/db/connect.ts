@@ -1,6 +1,9 @@
+import { PGlite } from '@electric-sql/pglite';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { acquireEmbeddedLock } from './embedded-lock.ts';
 import type { Database } from './schema.ts';
 
 /** One database session that can run multi-statement scripts (migrations) and plain queries. */
@@ -102,17 +105,24 @@ function connectPostgres(url: string, poolSize: number, logger?: DatabaseLogger)
       if (closed) return;
       closed = true;
       await db.destroy();
+      // Kysely ends the pool only if it ran a query itself; sessions (migrations) use the pool
+      // directly, and an idle client left open kept `tenet migrate up` alive for 30 s.
+      if (!pool.ended) await pool.end();
     },
   };
 }
 
 async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
-  // Loaded only when the embedded database is used: a PostgreSQL server never pays its memory.
-  const [{ PGlite }, { uuid_ossp }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/uuid_ossp'),
-  ]);
-  const pglite = await PGlite.create(dataDir, { extensions: { uuid_ossp } });
+  // PGlite has one writer: a second process on the same folder would lose or corrupt data.
+  const release =
+    dataDir === 'memory://' ? () => {} : acquireEmbeddedLock(dataDir, process.argv.slice(2).join(' '));
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir, { extensions: { uuid_ossp } });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   let closed = false;
   return {
@@ -136,8 +146,12 @@ async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -9,10 +9,12 @@ import { AppError } from '../protocol/errors.ts';
 import type { Implementations } from '../protocol/handler.ts';
 import type { OpenApiInfo } from '../protocol/openapi.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
+import { handleClientError, handleFrameworkError } from './client-errors.ts';
 import { pairImplementations } from './contract-check.ts';
 import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
+import { registerJsonParser } from './json-body.ts';
 import { logDestination } from './log-destination.ts';
 import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
@@ -69,10 +71,14 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 256 },
+    // What fails before routing, or before Fastify sees a request, still gets the envelope.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
 
   // text/plain is what a browser sends cross-site without a preflight; only JSON is parsed.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     // Security headers on every answer, errors included: one precomputed object, not helmet per request.
@@ -127,7 +133,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     for (const service of services) await service.close?.();
   });
 
-  registerRoutes(app, routes, options.authenticate ?? publicOnly);
+  registerRoutes(app, routes, options.authenticate ?? publicOnly, config.publicOrigins);
   registerDocs(app, appDocument(options.contract, options.document));
 
   return app;

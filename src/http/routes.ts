@@ -10,7 +10,7 @@ import type {
   RequestFacts,
   RouteImplementation,
 } from '../protocol/handler.ts';
-import { findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
+import { fieldDetails, findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
 import { sendError } from './errors.ts';
 
 /**
@@ -40,7 +40,7 @@ function parsePart(part: InputPart, schema: z.ZodType | undefined, value: unknow
   if (nul.length > 0) {
     // Postgres cannot store NUL in text; refusing it here keeps it from becoming a 500.
     throw new AppError(part === 'params' ? 'INVALID_INPUT' : 'VALIDATION_ERROR', {
-      details: Object.fromEntries(nul.map((field) => [field, ['Must not contain NUL characters']])),
+      details: fieldDetails(nul, 'Must not contain NUL characters'),
     });
   }
   if (part === 'body' && !isPlainObject(value)) {
@@ -80,7 +80,14 @@ export function registerRoutes(
   app: FastifyInstance,
   implementations: readonly RouteImplementation[],
   authenticate: Authenticate = publicOnly,
+  publicOrigins: readonly string[] = [],
 ): void {
+  const ownOrigins = new Set(publicOrigins);
+  const firstOrigin = publicOrigins[0] ?? '';
+  // The server's origin comes from PUBLIC_URL, never from Host: a DNS-rebinding page sets both
+  // Host and Origin to its own name. With several public origins, the one the browser named.
+  const serverOrigin = (origin: string | undefined) =>
+    origin !== undefined && ownOrigins.has(origin) ? origin : firstOrigin;
   for (const { route, handler } of implementations) {
     app.route({
       method: route.method,
@@ -91,7 +98,7 @@ export function registerRoutes(
           method: request.method,
           cookies: request.cookies ?? {},
           headers: request.headers,
-          serverOrigin: `${request.protocol}://${request.host}`,
+          serverOrigin: serverOrigin(request.headers.origin),
         });
         const input = {
           params: parsePart('params', route.params, request.params),

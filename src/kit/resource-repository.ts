@@ -146,6 +146,21 @@ export function createResourceRepository<Row extends BaseRecord>(
       .where('deleted_at', 'is', null)})`;
   }
 
+  /** Keeps only rows whose parent is live: a soft-deleted author's posts are hidden with them. */
+  function withLiveParent<O>(
+    builder: SelectQueryBuilder<LooseDatabase, string, O>,
+  ): SelectQueryBuilder<LooseDatabase, string, O> {
+    if (parent === undefined) return builder;
+    return builder.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom(`${parent.table} as tenet_parent`)
+          .select('tenet_parent.id')
+          .where('tenet_parent.deleted_at', 'is', null)
+          .whereRef('tenet_parent.id', '=', `${table}.${parent.column}`),
+      ),
+    );
+  }
+
   return {
     async list(query) {
       const { sortColumn, direction } = query;
@@ -203,12 +218,9 @@ export function createResourceRepository<Row extends BaseRecord>(
     },
 
     async find(id) {
-      const row = await db
-        .selectFrom(table)
-        .selectAll()
-        .where('id', '=', id)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
+      const row = await withLiveParent(
+        db.selectFrom(table).selectAll().where('id', '=', id).where('deleted_at', 'is', null),
+      ).executeTakeFirst();
       return row as Row | undefined;
     },
 
@@ -231,7 +243,7 @@ export function createResourceRepository<Row extends BaseRecord>(
     async withLockedRow(id, options, work) {
       return db.transaction().execute(async (transaction) => {
         let select = transaction.selectFrom(table).selectAll().where('id', '=', id);
-        if (!options.includeDeleted) select = select.where('deleted_at', 'is', null);
+        if (!options.includeDeleted) select = withLiveParent(select.where('deleted_at', 'is', null));
         const current = (await select.forUpdate().executeTakeFirst()) as Row | undefined;
         if (current === undefined) return undefined;
         return work({

@@ -30,7 +30,7 @@ export interface RequestFacts {
   cookies: Readonly<Record<string, string | undefined>>;
   /** Lower-cased header names. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The server's own origin as the client reached it, such as `https://api.example.com`. */
+  /** The server's own origin from `PUBLIC_URL` (never the Host header), such as `https://api.example.com`. */
   serverOrigin: string;
 }
 

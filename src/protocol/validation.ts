@@ -4,6 +4,62 @@ import { AppError, type ErrorDetails } from './errors.ts';
 /** Where a value came from, which decides the error code of a failure. */
 export type InputPart = 'params' | 'query' | 'body';
 
+/** The most fields `details` lists; the rest are counted under `_truncated`. @default 50 */
+export const MAX_DETAIL_FIELDS = 50;
+
+/** The longest field name `details` echoes, in characters. @default 100 */
+export const MAX_DETAIL_FIELD_LENGTH = 100;
+
+/** The deepest nesting of arrays and objects any input may have. @default 32 */
+export const MAX_INPUT_DEPTH = 32;
+
+/** The key under which `details` says how many more fields failed than it lists. */
+export const TRUNCATED_DETAIL = '_truncated';
+
+/**
+ * Field-level messages collected while validating; a Map so a client's key such
+ * as `constructor` or `__proto__` is only ever data, and capped so a body of a million unknown
+ * keys gets a small answer.
+ */
+export class DetailsBuilder {
+  // Keyed by client-chosen strings: a plain object would answer `constructor` with Object's own.
+  readonly #fields = new Map<string, string[]>();
+  #omitted = 0;
+
+  /** Adds one message for a field (duplicates ignored). */
+  add(field: string, message: string): void {
+    const name =
+      field.length > MAX_DETAIL_FIELD_LENGTH ? `${field.slice(0, MAX_DETAIL_FIELD_LENGTH)}…` : field;
+    const messages = this.#fields.get(name);
+    if (messages) {
+      if (!messages.includes(message)) messages.push(message);
+      return;
+    }
+    // A 1 MiB body of unknown keys must not become a multi-megabyte answer.
+    if (this.#fields.size >= MAX_DETAIL_FIELDS) {
+      this.#omitted += 1;
+      return;
+    }
+    this.#fields.set(name, [message]);
+  }
+
+  /** The details as the envelope carries them; every key an own data property, `__proto__` too. */
+  build(): ErrorDetails {
+    const entries = [...this.#fields];
+    if (this.#omitted > 0) {
+      entries.push([TRUNCATED_DETAIL, [`${this.#omitted} more field(s) failed and are not listed`]]);
+    }
+    return Object.fromEntries(entries);
+  }
+}
+
+/** The same message for each of these fields, as capped `details`. */
+export function fieldDetails(fields: readonly string[], message: string): ErrorDetails {
+  const details = new DetailsBuilder();
+  for (const field of fields) details.add(field, message);
+  return details.build();
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const key of path) {
@@ -17,12 +73,6 @@ function fieldName(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '_' : path.map(String).join('.');
 }
 
-function addDetail(details: ErrorDetails, field: string, message: string): void {
-  const messages = details[field] ?? [];
-  if (!messages.includes(message)) messages.push(message);
-  details[field] = messages;
-}
-
 /**
  * Turns schema issues into the envelope's error: `details` keyed by the camelCase field path.
  * A bad path parameter is INVALID_INPUT (the URL names nothing); a body whose only failures are
@@ -33,37 +83,54 @@ export function validationError(
   input: unknown,
   part: InputPart,
 ): AppError {
-  const details: ErrorDetails = {};
+  const details = new DetailsBuilder();
   let onlyMissing = true;
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        addDetail(details, fieldName([...issue.path, key]), 'Unknown field');
-      }
+      for (const key of issue.keys) details.add(fieldName([...issue.path, key]), 'Unknown field');
       onlyMissing = false;
       continue;
     }
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     if (!missing) onlyMissing = false;
-    addDetail(details, fieldName(issue.path), missing ? 'Required' : issue.message);
+    details.add(fieldName(issue.path), missing ? 'Required' : issue.message);
   }
-  if (part === 'params') return new AppError('INVALID_INPUT', { details });
-  if (onlyMissing && issues.length > 0) return new AppError('MISSING_FIELD', { details });
-  return new AppError('VALIDATION_ERROR', { details });
+  if (part === 'params') return new AppError('INVALID_INPUT', { details: details.build() });
+  if (onlyMissing && issues.length > 0) return new AppError('MISSING_FIELD', { details: details.build() });
+  return new AppError('VALIDATION_ERROR', { details: details.build() });
 }
 
-/** Returns the paths of strings that contain a NUL character, which Postgres cannot store. */
-export function findNulStrings(value: unknown, path: string[] = [], found: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(fieldName(path));
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      findNulStrings(item, [...path, String(index)], found);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) found.push(fieldName([...path, key]));
-      findNulStrings(item, [...path, key], found);
+/** Input nested deeper than {@link MAX_INPUT_DEPTH}: refused before any recursive walk. */
+export function tooDeepError(): AppError {
+  return new AppError('INVALID_INPUT', {
+    message: `Input is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+  });
+}
+
+/**
+ * Returns the paths of strings that contain a NUL character, which Postgres cannot store. Walks
+ * with an explicit stack, and throws INVALID_INPUT past {@link MAX_INPUT_DEPTH} levels, so no input
+ * can exhaust the call stack.
+ */
+export function findNulStrings(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const { value: current, path } = entry;
+    if (path.at(-1)?.includes('\u0000')) found.push(fieldName(path));
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) found.push(fieldName(path));
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (path.length >= MAX_INPUT_DEPTH) throw tooDeepError();
+    const items = Array.isArray(current)
+      ? current.map((item, index) => [String(index), item] as const)
+      : Object.entries(current);
+    // Pushed last to first, so fields are reported in the order they were sent.
+    for (let index = items.length - 1; index >= 0; index -= 1) {
+      const [key, item] = items[index] as readonly [string, unknown];
+      stack.push({ value: item, path: [...path, key] });
     }
   }
   return found;

@@ -3,6 +3,7 @@ import { defineContract } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { ulidSchema, ulidToUuid, uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
+import { VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
 import { userParamsSchema } from './users.ts';
 
 /** The longest post title, in characters. */
@@ -29,12 +30,13 @@ export const postIdSchema = ulidSchema.transform((ulid) => ulidToUuid(ulid));
 /** Path parameters of a single post. */
 export const postParamsSchema = z.object({ id: postIdSchema });
 
-/** A title: 1 to 200 characters after trimming. */
+/** A title: 1 to 200 characters after trimming, at least one of them visible. */
 export const postTitleSchema = z
   .string()
   .trim()
   .min(1, 'Must not be empty')
-  .max(POST_TITLE_MAX, `Must be at most ${POST_TITLE_MAX} characters`);
+  .max(POST_TITLE_MAX, `Must be at most ${POST_TITLE_MAX} characters`)
+  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE);
 
 /** A body: up to 20,000 characters, kept as sent. */
 export const postBodySchema = z.string().max(POST_BODY_MAX, `Must be at most ${POST_BODY_MAX} characters`);

@@ -3,6 +3,7 @@ import { defineContract, defineRoute } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
+import { VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
 
 /** The API representation of a user: camelCase, never a password hash or `deleted_at`. */
 export const userSchema = z.object({
@@ -33,12 +34,14 @@ export const passwordSchema = z
   .min(8, 'Must be at least 8 characters')
   .max(256, 'Must be at most 256 characters');
 
-/** A display name: 1 to 100 characters after trimming. */
+/** A display name: 1 to 100 characters after trimming, at least one of them visible. */
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1, 'Must not be empty')
-  .max(100, 'Must be at most 100 characters');
+  .max(100, 'Must be at most 100 characters')
+  // A name of zero-width or bidi characters impersonates "no name" (or another user) in any list.
+  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE);
 
 /** An avatar URL: http(s) only, so no `javascript:` URL ever reaches an `<img>` or a link. */
 export const avatarUrlSchema = z
