@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Pagination } from '../src/protocol/pagination.ts';
+import type { ListPagination } from '../src/protocol/cursor.ts';
 import type { TestApp } from './helpers.ts';
 
 /** Paging parameters every list refuses with 400 VALIDATION_ERROR, and the parameter it names. */
@@ -66,7 +66,23 @@ export function errorOf(response: ApiResponse, status: number, code: string): Re
 /** The `pagination` object and item ids of a list response. */
 export interface Page<T> {
   items: T[];
-  pagination: Pagination;
+  pagination: ListPagination;
+}
+
+/**
+ * The offset-mode facts of a page (cursors left out), after checking its cursors agree with them:
+ * a page with items has a next (previous) cursor exactly when it has a next (previous) page.
+ */
+export function offsetFacts(page: Page<unknown>): Omit<ListPagination, 'nextCursor' | 'prevCursor'> {
+  const { nextCursor, prevCursor, ...facts } = page.pagination;
+  if (page.items.length > 0) {
+    assert.equal(typeof nextCursor === 'string', facts.hasNextPage, 'nextCursor iff hasNextPage');
+    assert.equal(typeof prevCursor === 'string', facts.hasPreviousPage, 'prevCursor iff hasPreviousPage');
+  } else {
+    assert.equal(nextCursor, null);
+    assert.equal(prevCursor, null);
+  }
+  return facts;
 }
 
 /** Walks every page of a list at `pageSize`, returning the ids in the order they came. */
@@ -84,7 +100,7 @@ export async function walkPages(
     );
     ids.push(...data.items.map((item) => item.id));
     if (!data.pagination.hasNextPage) {
-      assert.equal(page, Math.max(data.pagination.totalPages, 1));
+      assert.equal(page, Math.max(data.pagination.totalPages ?? 0, 1));
       assert.equal(ids.length, data.pagination.totalItems);
       return ids;
     }

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { User } from '../src/protocol/routes/users.ts';
-import { call, dataOf, errorOf, MALFORMED_PAGING, type Page, walkPages } from './api-requests.ts';
+import {
+  call,
+  dataOf,
+  errorOf,
+  MALFORMED_PAGING,
+  offsetFacts,
+  type Page,
+  walkPages,
+} from './api-requests.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
 import { createSession, type TestSession } from './sessions.ts';
 
@@ -42,7 +50,7 @@ describe('GET /api/users: pagination', () => {
   test('first, middle, last, past-the-end pages: exact totals and the spec math', async () => {
     const first = dataOf<Page<User>>(await list('?pageSize=20'));
     assert.equal(first.items.length, 20);
-    assert.deepEqual(first.pagination, {
+    assert.deepEqual(offsetFacts(first), {
       page: 1,
       pageSize: 20,
       totalItems: TOTAL,
@@ -60,7 +68,7 @@ describe('GET /api/users: pagination', () => {
     assert.equal(last.pagination.hasPreviousPage, true);
     const past = dataOf<Page<User>>(await list('?page=9&pageSize=20'));
     assert.deepEqual(past.items, []);
-    assert.deepEqual(past.pagination, {
+    assert.deepEqual(offsetFacts(past), {
       page: 9,
       pageSize: 20,
       totalItems: TOTAL,
@@ -72,16 +80,14 @@ describe('GET /api/users: pagination', () => {
 
   test('an empty list: no items, totalPages 0', async () => {
     const empty = dataOf<Page<User>>(await list('?search=nobody-has-this'));
-    assert.deepEqual(empty, {
-      items: [],
-      pagination: {
-        page: 1,
-        pageSize: 20,
-        totalItems: 0,
-        totalPages: 0,
-        hasNextPage: false,
-        hasPreviousPage: false,
-      },
+    assert.deepEqual(empty.items, []);
+    assert.deepEqual(offsetFacts(empty), {
+      page: 1,
+      pageSize: 20,
+      totalItems: 0,
+      totalPages: 0,
+      hasNextPage: false,
+      hasPreviousPage: false,
     });
   });
 
@@ -421,7 +427,7 @@ describe('DELETE, restore and includeDeleted', () => {
     const url = `/api/users/${user.user.id}`;
     const before = dataOf<Page<User>>(await list('?pageSize=1')).pagination.totalItems;
     await call(t, { method: 'DELETE', url, as: admin });
-    assert.equal(dataOf<Page<User>>(await list('?pageSize=1')).pagination.totalItems, before - 1);
+    assert.equal(dataOf<Page<User>>(await list('?pageSize=1')).pagination.totalItems, Number(before) - 1);
     errorOf(
       await call(t, { method: 'POST', url: `${url}/restore`, as: alice }),
       403,

@@ -2,6 +2,7 @@ import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { AppError } from '../protocol/errors.ts';
+import { lowerWorkerPriority } from './worker-priority.ts';
 
 const argon2Async = promisify(argon2);
 
@@ -93,6 +94,9 @@ export async function verifyPassword(encoded: string, password: string): Promise
   return { valid, needsRehash };
 }
 
+// Whether the worker threads' priority has been lowered (once per process).
+let prioritized = false;
+
 /** Seconds a client is asked to wait when every hashing slot is taken. */
 export const HASHING_RETRY_AFTER_SECONDS = 1;
 
@@ -166,6 +170,11 @@ export class PasswordHasher {
     try {
       return await task();
     } finally {
+      // The worker threads exist once a hash has run: from then on they yield to the event loop.
+      if (!prioritized) {
+        prioritized = true;
+        lowerWorkerPriority();
+      }
       const next = this.#waiting.shift();
       // A waiter inherits the slot, so the count of running hashes never exceeds the bound.
       if (next) next();

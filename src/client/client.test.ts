@@ -26,6 +26,8 @@ const emptyPage = {
     totalPages: 0,
     hasNextPage: false,
     hasPreviousPage: false,
+    nextCursor: null,
+    prevCursor: null,
   },
 };
 

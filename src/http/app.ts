@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.ts';
@@ -17,7 +16,9 @@ import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { registerJsonParser } from './json-body.ts';
+import { logDestination } from './log-destination.ts';
 import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** @default 1 MiB */
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -60,7 +61,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
   const { config } = options;
   const routes = pairImplementations(options.contract, options.implementations);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, stream: logDestination() },
     // One log line per response (below) instead of Fastify's two large ones per request.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
@@ -81,6 +82,8 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
   registerJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
+    // Security headers on every answer, errors included: one precomputed object, not helmet per request.
+    reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
     // API answers are per-user and may carry session data: never stored by any cache.
     reply.header('Cache-Control', 'no-store');
@@ -97,7 +100,6 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     );
   });
 
-  await app.register(helmet, { global: true });
   await app.register(cookie);
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelay,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AppError } from '../protocol/errors.ts';
 
 /**
@@ -6,7 +6,8 @@ import { AppError } from '../protocol/errors.ts';
  * representation does (every write moves `updatedAt`), and costs about a microsecond.
  */
 export function entityTag(representation: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(representation)).digest('base64url');
+  // One-shot hash: no Hash object per call.
+  const digest = hash('sha256', JSON.stringify(representation), 'base64url');
   return `"${digest.slice(0, 22)}"`;
 }
 

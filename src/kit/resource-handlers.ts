@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { buildPath, type RouteSpec, type SuccessStatus } from '../protocol/contract.ts';
+import type { CountMode } from '../protocol/cursor.ts';
 import { AppError } from '../protocol/errors.ts';
 import type { Caller, RequestContext, RouteHandler } from '../protocol/handler.ts';
-import { computePagination, pageOffset } from '../protocol/pagination.ts';
 import { assertIfMatch, entityTag } from './etag.ts';
+import { readPage } from './list-page.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
 import { createResourceRepository } from './resource-repository.ts';
 
@@ -92,11 +93,15 @@ export function implementResource<Routes extends ResourceRouteSet, Row extends B
     const sortColumn = definition.sortColumnByField.get(query.sortBy as string);
     if (sortColumn === undefined)
       throw new AppError('VALIDATION_ERROR', { details: { sortBy: ['Unknown'] } });
-    const { records, totalItems, parentFound } = await repository.list({
+    // Offset or cursor mode and the count modes: kit/list-page.ts.
+    const { records, pagination } = await readPage(repository, {
+      page,
+      pageSize,
+      sortBy: query.sortBy as string,
       sortColumn,
-      direction: query.sortOrder === 'asc' ? 'asc' : 'desc',
-      offset: pageOffset(page, pageSize),
-      limit: pageSize,
+      sortOrder: query.sortOrder === 'asc' ? 'asc' : 'desc',
+      count: (query.count as CountMode | undefined) ?? 'exact',
+      cursor: typeof query.cursor === 'string' ? query.cursor : undefined,
       search: typeof query.search === 'string' ? query.search : undefined,
       // The query passed a strict schema; each filter's column comes from the definition's Map.
       filters: [...definition.filterColumnByField].flatMap(([field, column]) =>
@@ -105,11 +110,7 @@ export function implementResource<Routes extends ResourceRouteSet, Row extends B
       includeDeleted,
       parentId,
     });
-    if (!parentFound) throw new AppError('NOT_FOUND', { message: 'Parent not found' });
-    return {
-      status: 200,
-      data: { items: records.map(toApi), pagination: computePagination(page, pageSize, totalItems) },
-    };
+    return { status: 200, data: { items: records.map(toApi), pagination } };
   };
 
   const get: KitHandler = async ({ params }) => {

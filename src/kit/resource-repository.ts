@@ -1,5 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { CountMode } from '../protocol/cursor.ts';
+import { estimateRows } from './list-count.ts';
 import type { BaseRecord, ResourceDefinition, ResourceRouteSet } from './resource-definition.ts';
 
 /** Any table: the kit's queries are generic, and column names come only from a definition's Maps. */
@@ -17,6 +19,10 @@ export interface ListQuery {
   includeDeleted: boolean;
   /** The parent's id, for a nested collection. */
   parentId: string | undefined;
+  /** Cursor mode: only rows after this (sort value as text, id) in the order read. */
+  keyset?: { value: string; id: string };
+  /** How the total is found (default exact); see kit/list-count.ts. */
+  count?: CountMode;
 }
 
 /**
@@ -28,6 +34,7 @@ export const DEFERRED_JOIN_MIN_OFFSET = 200;
 // Column aliases of the list query's scalar subqueries; no table column may use them.
 const TOTAL = 'tenet_total_items';
 const PARENT_LIVE = 'tenet_parent_live';
+const SORT_VALUE = 'tenet_sort_value';
 
 /** A row locked for the length of a write's transaction. */
 export interface LockedRow<Row> {
@@ -47,7 +54,16 @@ export function likeSubstring(text: string): string {
 /** The SQL of one resource: lists, lookups and locked writes, through Kysely only. */
 export interface ResourceRepository<Row extends BaseRecord> {
   /** One page, its scope's exact total, and (nested lists) whether the parent is live. */
-  list(query: ListQuery): Promise<{ records: Row[]; totalItems: number; parentFound: boolean }>;
+  list(query: ListQuery): Promise<{
+    records: Row[];
+    /** Null when `count` is none (or estimated with no estimate). */
+    totalItems: number | null;
+    /** Whether `totalItems` is exact. */
+    exact: boolean;
+    parentFound: boolean;
+    /** Each record's sort value as the database writes it in text (for cursors). */
+    sortValues: string[];
+  }>;
   /** The live row with this id. */
   find(id: string): Promise<Row | undefined>;
   /** Whether the parent row exists and is live (nested collections). */
@@ -87,13 +103,24 @@ export function createResourceRepository<Row extends BaseRecord>(
       const pattern = likeSubstring(search);
       result = result.where((eb) => eb.or(searchColumns.map((column) => eb(column, 'ilike', pattern))));
     }
+    const { keyset } = query;
+    if (keyset !== undefined) {
+      // A row comparison on (sort column, id) reads the (column, id) index from the boundary on.
+      const operator = query.direction === 'desc' ? sql`<` : sql`>`;
+      result = result.where(
+        sql<boolean>`(${sql.ref(query.sortColumn)}, id) ${operator} (${keyset.value}, ${keyset.id})`,
+      );
+    }
     return result;
   }
 
   /** The exact total of a list's scope, as one scalar expression. */
   function totalExpression(query: ListQuery) {
     const filtered = query.search !== undefined || (query.filters?.length ?? 0) > 0;
-    if (definition.countedRows && !query.includeDeleted && !filtered) {
+    const counted = definition.countedRows && !query.includeDeleted && !filtered;
+    // count=none, and count=estimated on a filtered scope (estimated below), skip the exact count.
+    if (query.count === 'none' || (query.count === 'estimated' && !counted)) return sql<string | null>`null`;
+    if (counted) {
       // The default scope: the triggers' counters, summed over their slots (no scan).
       const nested = parent !== undefined && query.parentId !== undefined;
       return database
@@ -137,7 +164,11 @@ export function createResourceRepository<Row extends BaseRecord>(
   return {
     async list(query) {
       const { sortColumn, direction } = query;
-      const facts = [totalExpression(query).as(TOTAL), parentExpression(query).as(PARENT_LIVE)] as const;
+      const facts = [
+        totalExpression(query).as(TOTAL),
+        parentExpression(query).as(PARENT_LIVE),
+        sql<string>`${sql.ref(sortColumn)}::text`.as(SORT_VALUE),
+      ] as const;
       // The total and the parent check ride along as scalar subqueries: one round trip per page.
       const rows =
         query.offset < DEFERRED_JOIN_MIN_OFFSET
@@ -167,11 +198,23 @@ export function createResourceRepository<Row extends BaseRecord>(
               .execute();
       const first = rows[0];
       // A page past the end has no rows to carry the total: ask for it alone.
-      const found = first ?? (await db.selectNoFrom(facts).executeTakeFirstOrThrow());
+      const found = first ?? (await db.selectNoFrom(facts.slice(0, 2)).executeTakeFirstOrThrow());
       const records = rows.map(
-        ({ [TOTAL]: _total, [PARENT_LIVE]: _parent, ...record }) => record as unknown as Row,
+        ({ [TOTAL]: _total, [PARENT_LIVE]: _parent, [SORT_VALUE]: _sort, ...record }) =>
+          record as unknown as Row,
       );
-      return { records, totalItems: Number(found[TOTAL]), parentFound: found[PARENT_LIVE] === true };
+      const sortValues = rows.map((row) => row[SORT_VALUE] as string);
+      const parentFound = found[PARENT_LIVE] === true;
+      if (found[TOTAL] !== null)
+        return { records, totalItems: Number(found[TOTAL]), exact: true, parentFound, sortValues };
+      const estimate =
+        query.count === 'estimated'
+          ? await estimateRows(
+              db as unknown as Kysely<never>,
+              scoped(db.selectFrom(table).select('id'), { ...query, keyset: undefined }),
+            )
+          : null;
+      return { records, totalItems: estimate, exact: false, parentFound, sortValues };
     },
 
     async find(id) {

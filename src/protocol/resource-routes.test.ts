@@ -12,6 +12,7 @@ test('listQuerySchema: defaults, search trimmed (empty is no filter), includeDel
     sortBy: 'createdAt',
     sortOrder: 'desc',
     includeDeleted: false,
+    count: 'exact',
   });
   const parsed = schema.parse({ search: '  Hello ', includeDeleted: 'true', sortBy: 'title' });
   assert.equal(parsed.search, 'Hello');
@@ -23,6 +24,9 @@ test('listQuerySchema: defaults, search trimmed (empty is no filter), includeDel
     { search: 'x'.repeat(101) },
     { search: ['a', 'b'] },
     { extra: '1' },
+    { count: 'some' },
+    { cursor: '' },
+    { cursor: ['a', 'b'] },
   ]) {
     assert.equal(schema.safeParse(bad).success, false, JSON.stringify(bad));
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { type Access, defineRoute, type ResourceOperation } from './contract.ts';
+import { listModeQueryShape, listPaginationSchema } from './cursor.ts';
 import type { ErrorCode } from './errors.ts';
-import { pageSchema, paginationQuerySchema } from './pagination.ts';
+import { paginationQuerySchema } from './pagination.ts';
 
 /** The longest `search` text accepted. */
 export const SEARCH_MAX_LENGTH = 100;
@@ -38,6 +39,7 @@ export function listQuerySchema<
     .extend({
       search: options.searchable ? searchSchema : noSearchSchema,
       includeDeleted: includeDeletedSchema,
+      ...listModeQueryShape,
     })
     .extend((options.filters ?? {}) as Filters)
     .strict();
@@ -199,7 +201,7 @@ export function defineResourceRoutes<
         searchable: options.search !== undefined,
         filters: options.filters,
       }),
-      responses: { 200: pageSchema(options.item) },
+      responses: { 200: z.object({ items: z.array(options.item), pagination: listPaginationSchema }) },
       errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'INSUFFICIENT_PERMISSIONS', ...readErrors(access.read)],
     }),
     get: defineRoute({
