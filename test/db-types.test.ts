@@ -33,6 +33,12 @@ test("the projects example's types are current too", async () => {
     /export interface ProjectsTable \{\n {2}id: Generated<string>;\n {2}user_id: string;/,
   );
   assert.match(expected, /role: Generated<'user' \| 'admin'>;/);
+  const tasksMigrations = join(import.meta.dirname, 'fixtures/tasks/migrations');
+  assert.equal(
+    readFileSync(join(import.meta.dirname, 'fixtures/tasks/database.ts'), 'utf8'),
+    await generateTypesFor([projectsMigrations, tasksMigrations]),
+    'the tasks example: node bin/tenet.js db types --migrations test/fixtures/projects/migrations --migrations test/fixtures/tasks/migrations --out test/fixtures/tasks/database.ts',
+  );
 });
 
 test(`the generator reads the same types from ${engine}`, async () => {
