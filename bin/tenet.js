@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The tenet command. Node >= 22.18 runs the TypeScript sources directly (type stripping).
-import { run } from '../src/cli/main.ts';
+// The tenet command. In a checkout it runs the TypeScript sources (Node strips types, so developing
+// tenet needs no build step); installed under node_modules, where Node does not strip types, it
+// runs the JavaScript built into dist/ when the package was packed.
+import { sep } from 'node:path';
+
+const installed = import.meta.dirname.split(sep).includes('node_modules');
+const { run } = await import(installed ? '../dist/cli/main.js' : '../src/cli/main.ts');
 
 // `tenet openapi | head`: the reader went away, which is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
