@@ -47,6 +47,7 @@ describe('migration runner', () => {
       'posts',
       'refresh_tokens',
       'row_counts',
+      'sessions',
       'tenet_migrations',
       'users',
     ]);
@@ -68,6 +69,7 @@ describe('migration runner', () => {
       'posts',
       'refresh_tokens',
       'row_counts',
+      'sessions',
       'tenet_migrations',
       'users',
     ]);

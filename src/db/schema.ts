@@ -70,7 +70,7 @@ export interface RowCountsTable {
 
 /** `sessions` */
 export interface SessionsTable {
-  id: string;
+  id: Generated<string>;
   user_id: string;
   user_agent: string | null;
   ip_address: string | null;

@@ -134,6 +134,15 @@ export function registerRoutes(
     if (allowed.size === 0) {
       return sendError(request, reply, new AppError('NOT_FOUND', { message: 'No such route' }));
     }
+    // A route owns this path and method, yet the router refused it: a path parameter over its
+    // length limit that a catch-all (the console's page) caught before Fastify could say so.
+    if (allowed.has(request.method)) {
+      return sendError(
+        request,
+        reply,
+        new AppError('INVALID_INPUT', { message: 'A path parameter is too long' }),
+      );
+    }
     // RFC 9110: a 405 must say which methods the resource does support.
     return sendError(
       request,

@@ -48,6 +48,7 @@ export async function readPage<Row extends BaseRecord>(
       // One row more than the page shows whether another page follows.
       limit: pageSize + 1,
       search: request.search,
+      filters: request.filters,
       includeDeleted: request.includeDeleted,
       parentId: request.parentId,
       keyset: position ? { value: position.value, id: position.id } : undefined,

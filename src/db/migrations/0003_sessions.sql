@@ -3,7 +3,7 @@
 -- sessions, and the revocation that every instance keeps in memory (the access token's `sid` is
 -- this id). Temporary data like refresh_tokens: hard-deleted once expired, never soft-deleted.
 CREATE TABLE sessions (
-  id UUID PRIMARY KEY,
+  id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
   user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   user_agent VARCHAR(512),
   ip_address VARCHAR(64),
