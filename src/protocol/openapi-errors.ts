@@ -86,10 +86,11 @@ export function errorResponseName(codes: readonly ErrorCode[]): string {
     .join('Or');
 }
 
-/** Response headers by status: `X-Request-Id` always, `Retry-After` on 429 and 503. */
+/** Response headers by status: `X-Request-Id` always, `Retry-After` on 429 and 503, `Allow` on 405. */
 export function headersFor(status: number): Record<string, Reference> {
   const headers: Record<string, Reference> = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
   if (RETRY_AFTER_STATUSES.has(status)) headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
+  if (status === 405) headers.Allow = { $ref: '#/components/headers/Allow' };
   return headers;
 }
 
