@@ -37,17 +37,16 @@ const EXAMPLE_META = {
 };
 
 /**
- * The error codes a route can answer with: its own, those of every route, input validation when it
- * takes a body or query, a bad or unknown path id when it has path parameters, authentication when
+ * The error codes a route can answer with: its own, those of every route, VALIDATION_ERROR (an
+ * unknown query parameter), MISSING_FIELD when it takes a body or query, a bad or unknown path id when it has path parameters, authentication when
  * it is not public, role checks when it is admin-only, and FORBIDDEN for writes (CSRF and Origin
  * checks) and for signed-in routes (a deactivated account). In catalogue order.
  */
 export function routeErrorCodes(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>([...route.errors, ...commonErrorCodes]);
-  if (route.body || route.query) {
-    codes.add('VALIDATION_ERROR');
-    codes.add('MISSING_FIELD');
-  }
+  // Every route refuses an unknown query parameter, even one that takes no query.
+  codes.add('VALIDATION_ERROR');
+  if (route.body || route.query) codes.add('MISSING_FIELD');
   if (route.params) {
     codes.add('INVALID_INPUT');
     codes.add('NOT_FOUND');
