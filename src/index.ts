@@ -5,7 +5,7 @@ export { appContract, buildApp, type ReferenceAppOptions, referenceDocument } fr
 export { type RunningServer, startServer, stopOnSignals } from './app/server.ts';
 export { type UserRecord, userToApi } from './auth/account.ts';
 export { ensureAdmin } from './auth/admin.ts';
-export { type Auth, createAuth } from './auth/index.ts';
+export { type Auth, type AuthOptions, createAuth } from './auth/index.ts';
 export { PasswordHasher } from './auth/passwords.ts';
 export { type Config, ConfigError, type DatabaseConfig, loadConfig } from './config.ts';
 export { connectDatabase, type DatabaseHandle } from './db/connect.ts';
@@ -21,6 +21,7 @@ export type * from './db/schema.ts';
 export { generateDatabaseTypes } from './db/types-generator.ts';
 export { type AppService, type CreateAppOptions, createApp } from './http/app.ts';
 export { appDocument, defaultApiInfo } from './http/docs-document.ts';
+export { drainRefusedBodies } from './http/drain.ts';
 export { healthImplementations } from './http/health.ts';
 export type { Authenticate } from './http/routes.ts';
 export * from './kit/index.ts';

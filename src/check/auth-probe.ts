@@ -5,6 +5,7 @@ import { describeExchange, type Exchange } from './probe-client.ts';
 
 const CSRF_NAME = /csrf|xsrf/i;
 const REFRESH_NAME = /refresh/i;
+const ACCESS_NAME = /access|session|auth|jwt|bearer/i;
 /** The protocol's lifetimes, in seconds, with a few seconds for the clock between Set-Cookie and now. */
 const ACCESS_MAX = 15 * 60 + 5;
 const REFRESH_MAX = 7 * 24 * 60 * 60 + 5;
@@ -18,8 +19,14 @@ function describeCookie(cookie: SetCookie): string {
   return `Set-Cookie: ${cookie.name}=…${attributes.length > 0 ? `; ${attributes.join('; ')}` : ''}`;
 }
 
-function role(name: string): 'csrf' | 'refresh' | 'access' {
-  return CSRF_NAME.test(name) ? 'csrf' : REFRESH_NAME.test(name) ? 'refresh' : 'access';
+/**
+ * What a cookie set at login is for, from its name. Another cookie (a device cookie, a preference)
+ * is held to the flags every auth cookie needs, not to the access or refresh token's path and life.
+ */
+function role(name: string): 'csrf' | 'refresh' | 'access' | 'other' {
+  if (CSRF_NAME.test(name)) return 'csrf';
+  if (REFRESH_NAME.test(name)) return 'refresh';
+  return ACCESS_NAME.test(name) ? 'access' : 'other';
 }
 
 /** Holds the cookies a login or refresh sets to the protocol's flags, paths and lifetimes. */
@@ -39,6 +46,7 @@ export function inspectSessionCookies(context: CheckContext, exchange: Exchange)
     if (kind === 'access') findings.check('auth.cookie-path', cookie.path === '/', { request, seen });
     if (kind === 'refresh')
       findings.check('auth.cookie-path', cookie.path !== undefined && cookie.path !== '/', { request, seen });
+    if (kind === 'other') continue;
     const lifetime = cookie.lifetime;
     const limit = kind === 'access' ? ACCESS_MAX : REFRESH_MAX;
     findings.check('auth.cookie-lifetime', lifetime !== undefined && lifetime > 0 && lifetime <= limit, {
@@ -193,7 +201,8 @@ export async function probeLogout(context: CheckContext): Promise<void> {
   const csrf = csrfName ? client.jar.get(csrfName, endpoints.refresh) : undefined;
   const exchange = await client.send({ method: 'POST', path: endpoints.logout });
   const cleared = new Set(exchange.setCookies.filter(isClearing).map((cookie) => cookie.name));
-  const left = context.sessionCookies.filter((name) => !cleared.has(name));
+  // The session's own cookies; a device cookie (role 'other') outlives a sign-out on purpose.
+  const left = context.sessionCookies.filter((name) => role(name) !== 'other' && !cleared.has(name));
   const ok = exchange.status >= 200 && exchange.status < 300 && left.length === 0;
   findings.check('auth.logout-clears-cookies', ok, {
     request: describeExchange(exchange),
