@@ -16,7 +16,7 @@ import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
 import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { registerJsonParser } from './json-body.ts';
-import { logDestination } from './log-destination.ts';
+import { chooseLogFormat, logDestination } from './log-destination.ts';
 import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
@@ -61,7 +61,12 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
   const { config } = options;
   const routes = pairImplementations(options.contract, options.implementations);
   const app = Fastify({
-    logger: { level: config.logLevel, stream: logDestination() },
+    logger: {
+      level: config.logLevel,
+      stream: logDestination(
+        chooseLogFormat({ env: config.env, stdoutIsTerminal: process.stdout.isTTY === true }),
+      ),
+    },
     // One log line per response (below) instead of Fastify's two large ones per request.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,

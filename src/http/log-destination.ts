@@ -1,10 +1,34 @@
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
+
+/** How log lines are written: `json` (one object per line) or `pretty` (coloured, for a person). */
+export type LogFormat = 'json' | 'pretty';
 
 /**
- * Where the log goes: stdout through an asynchronous buffer, so a request's line is not a blocking
- * write of its own. Lines written while one write is in flight go out together; pino flushes what
- * is left when the process exits.
+ * Chooses the log format: pretty only when a person reads it live (stdout is a terminal) in
+ * development; JSON everywhere else, so log collectors and pipes always get one object per line.
  */
-export function logDestination() {
+export function chooseLogFormat(facts: {
+  env: 'development' | 'production' | 'test';
+  stdoutIsTerminal: boolean;
+}): LogFormat {
+  return facts.env === 'development' && facts.stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * Where the log goes. JSON: stdout through an asynchronous buffer, so a request's line is not a
+ * blocking write of its own; lines written while one write is in flight go out together, and pino
+ * flushes what is left when the process exits. Pretty: pino-pretty in this thread (no worker), for
+ * a terminal in development only.
+ */
+export function logDestination(format: LogFormat = 'json', prettyTo?: NodeJS.WritableStream) {
+  if (format === 'pretty') {
+    return pinoPretty({
+      colorize: prettyTo === undefined,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      ...(prettyTo ? { destination: prettyTo } : {}),
+    });
+  }
   return pino.destination({ dest: 1, sync: false });
 }

@@ -10,7 +10,13 @@ import type {
   RequestFacts,
   RouteImplementation,
 } from '../protocol/handler.ts';
-import { fieldDetails, findNulStrings, type InputPart, validationError } from '../protocol/validation.ts';
+import {
+  fieldDetails,
+  findNulStrings,
+  type InputPart,
+  noQuerySchema,
+  validationError,
+} from '../protocol/validation.ts';
 import { sendError } from './errors.ts';
 
 /**
@@ -34,7 +40,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function parsePart(part: InputPart, schema: z.ZodType | undefined, value: unknown): unknown {
+function parsePart(part: InputPart, declared: z.ZodType | undefined, value: unknown): unknown {
+  // A route without a query takes none: an unknown parameter is refused as on a route that has one.
+  const schema = declared ?? (part === 'query' ? noQuerySchema : undefined);
   if (schema === undefined) return {};
   const nul = findNulStrings(value);
   if (nul.length > 0) {

@@ -44,6 +44,14 @@ export interface RouteSpec {
   readonly csrf?: 'origin';
   /** The error codes this route can answer with, beyond those every route can give. */
   readonly errors: readonly ErrorCode[];
+  /**
+   * Headers the route's success answers set beyond `X-Request-Id` and `Location` (on 201), so the
+   * document declares them: `ETag` on answers of one item, `Set-Cookie` when a session opens,
+   * renews or closes.
+   */
+  readonly sets?: readonly ('Set-Cookie' | 'ETag')[];
+  /** Whether the route honours `If-Match` (409 CONFLICT when the item changed since that ETag). */
+  readonly ifMatch?: boolean;
   /** Set by `defineResourceRoutes`; published as `x-tenet-resource` on the OpenAPI operation. */
   readonly resource?: ResourceOperation;
 }

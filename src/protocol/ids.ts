@@ -1,12 +1,16 @@
 import { z } from 'zod';
 
-/** A UUID in its canonical textual form (any version, as Postgres writes it). */
+// Either case is spelled out in the classes, not as an `i` flag: JSON Schema patterns have no flags,
+// so the published pattern accepts exactly what the server accepts.
+/** A UUID in its textual form, hex digits in either case, read lower-cased (any version). */
 export const uuidSchema = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Must be a UUID');
+  // Lower-cased before use, so an id sent in capitals names the same row and the same owner.
+  .toLowerCase()
+  .regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'Must be a UUID');
 
-/** A ULID: 26 characters of Crockford base 32, time-ordered. */
-export const ulidSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i, 'Must be a ULID');
+/** A ULID: 26 characters of Crockford base 32 in either case, time-ordered. */
+export const ulidSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/, 'Must be a ULID');
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CROCKFORD_VALUES = new Map([...CROCKFORD].map((symbol, value) => [symbol, value] as const));

@@ -37,17 +37,16 @@ const EXAMPLE_META = {
 };
 
 /**
- * The error codes a route can answer with: its own, those of every route, input validation when it
- * takes a body or query, a bad or unknown path id when it has path parameters, authentication when
+ * The error codes a route can answer with: its own, those of every route, VALIDATION_ERROR (an
+ * unknown query parameter), MISSING_FIELD when it takes a body or query, a bad or unknown path id when it has path parameters, authentication when
  * it is not public, role checks when it is admin-only, and FORBIDDEN for writes (CSRF and Origin
  * checks) and for signed-in routes (a deactivated account). In catalogue order.
  */
 export function routeErrorCodes(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>([...route.errors, ...commonErrorCodes]);
-  if (route.body || route.query) {
-    codes.add('VALIDATION_ERROR');
-    codes.add('MISSING_FIELD');
-  }
+  // Every route refuses an unknown query parameter, even one that takes no query.
+  codes.add('VALIDATION_ERROR');
+  if (route.body || route.query) codes.add('MISSING_FIELD');
   if (route.params) {
     codes.add('INVALID_INPUT');
     codes.add('NOT_FOUND');
@@ -86,10 +85,11 @@ export function errorResponseName(codes: readonly ErrorCode[]): string {
     .join('Or');
 }
 
-/** Response headers by status: `X-Request-Id` always, `Retry-After` on 429 and 503. */
+/** Response headers by status: `X-Request-Id` always, `Retry-After` on 429 and 503, `Allow` on 405. */
 export function headersFor(status: number): Record<string, Reference> {
   const headers: Record<string, Reference> = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
   if (RETRY_AFTER_STATUSES.has(status)) headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
+  if (status === 405) headers.Allow = { $ref: '#/components/headers/Allow' };
   return headers;
 }
 

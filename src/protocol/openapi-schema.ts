@@ -49,6 +49,27 @@ export const csrfHeaderSchema = z
 /** Seconds to wait before retrying, as `Retry-After` carries them. */
 export const retryAfterSchema = z.int32().min(0);
 
+/** An entity tag as `ETag` carries it: a quoted strong tag. */
+export const etagHeaderSchema = z
+  .string()
+  .max(128)
+  .regex(/^"[\x21\x23-\x7E]{1,126}"$/);
+
+/** `If-Match`: `*`, or one or more entity tags separated by commas. */
+export const ifMatchHeaderSchema = z.string().min(1).max(1024);
+
+/** `Location`: the path of a created item. */
+export const locationHeaderSchema = z.string().max(2048).regex(/^\//);
+
+/** One `Set-Cookie` header: a name=value pair and its attributes. */
+export const setCookieHeaderSchema = z.string().max(4096);
+
+/** `Allow`: the methods a path supports, comma-separated. */
+export const allowHeaderSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Z]+(, [A-Z]+)*$/);
+
 /** The envelope parts every response shares, as components: `meta` and the error `details`. */
 export const sharedSchemas = {
   Meta: toSchema(metaSchema, 'output'),

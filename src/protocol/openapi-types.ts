@@ -48,6 +48,8 @@ export interface OpenApiOperation {
   parameters: (OpenApiParameter | Reference)[];
   requestBody?: { required: true; content: { 'application/json': OpenApiMediaType } };
   responses: Record<string, OpenApiResponse | Reference>;
+  /** The whole query as one object schema, `additionalProperties: false`: unknown parameters are refused. */
+  'x-tenet-query': JsonSchema;
   /** Which resource operation of the kit this is, for generic clients such as the console. */
   'x-tenet-resource'?: ResourceOperation;
 }

@@ -247,8 +247,11 @@ describe('error responses', () => {
     return found;
   }
 
-  test('a public route without input: its own codes and the common ones, nothing else', () => {
-    assert.deepEqual(routeErrorCodes(routes.pingServer), [...commonErrorCodes].sort(byCatalogue));
+  test('a public route without input: its own codes, the common ones and an unknown query, nothing else', () => {
+    assert.deepEqual(
+      routeErrorCodes(routes.pingServer),
+      [...commonErrorCodes, 'VALIDATION_ERROR' as const].sort(byCatalogue),
+    );
   });
 
   test('codes follow from the route: body, params, access and method', () => {
@@ -269,7 +272,9 @@ describe('error responses', () => {
     assert.ok(!create.includes('NOT_FOUND'));
     const get = routeErrorCodes(routes.getThing);
     assert.ok(get.includes('NOT_FOUND') && get.includes('INVALID_INPUT') && get.includes('UNAUTHORIZED'));
-    assert.ok(!get.includes('VALIDATION_ERROR') && !get.includes('INSUFFICIENT_PERMISSIONS'));
+    // An unknown query parameter is refused on every route; MISSING_FIELD needs a body or a query.
+    assert.ok(get.includes('VALIDATION_ERROR') && !get.includes('MISSING_FIELD'));
+    assert.ok(!get.includes('INSUFFICIENT_PERMISSIONS'));
     const signIn = routeErrorCodes(routes.signIn);
     assert.ok(signIn.includes('INVALID_CREDENTIALS') && signIn.includes('FORBIDDEN'));
     assert.ok(!signIn.includes('UNAUTHORIZED'));

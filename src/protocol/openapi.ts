@@ -10,9 +10,14 @@ import {
   routeErrorCodes,
 } from './openapi-errors.ts';
 import {
+  allowHeaderSchema,
   csrfHeaderSchema,
+  etagHeaderSchema,
+  ifMatchHeaderSchema,
+  locationHeaderSchema,
   requestIdHeaderSchema,
   retryAfterSchema,
+  setCookieHeaderSchema,
   sharedSchemas,
   toSchema,
   withSharedParts,
@@ -26,6 +31,7 @@ import type {
   OpenApiResponse,
   Reference,
 } from './openapi-types.ts';
+import { noQuerySchema } from './validation.ts';
 
 export { routeErrorCodes } from './openapi-errors.ts';
 export type * from './openapi-types.ts';
@@ -43,6 +49,15 @@ export interface OpenApiOptions {
 export const ACCESS_TOKEN_SCHEME = 'accessTokenCookie';
 
 const WRITE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The response headers a route's success answer of `status` carries, beyond those of every answer. */
+function successHeaders(route: RouteSpec, status: SuccessStatus): Record<string, Reference> {
+  const headers = headersFor(status);
+  if (status !== 204 && route.sets?.includes('ETag')) headers.ETag = { $ref: '#/components/headers/ETag' };
+  if (status === 201) headers.Location = { $ref: '#/components/headers/Location' };
+  if (route.sets?.includes('Set-Cookie')) headers['Set-Cookie'] = { $ref: '#/components/headers/SetCookie' };
+  return headers;
+}
 
 const SUCCESS_DESCRIPTIONS: Record<SuccessStatus, string> = {
   200: 'OK',
@@ -96,6 +111,9 @@ function parameters(name: string, route: RouteSpec): (OpenApiParameter | Referen
   if (WRITE_METHODS.has(route.method) && route.csrf !== 'origin') {
     list.push({ $ref: '#/components/parameters/CsrfToken' });
   }
+  if (route.ifMatch) {
+    list.push({ $ref: '#/components/parameters/IfMatch' });
+  }
   list.push({ $ref: '#/components/parameters/RequestId' });
   return list;
 }
@@ -105,7 +123,7 @@ function successResponses(name: string, route: RouteSpec): Record<string, OpenAp
   for (const [key, data] of Object.entries(route.responses)) {
     const status = Number(key) as SuccessStatus;
     if (data === undefined) continue;
-    responses[key] = { description: SUCCESS_DESCRIPTIONS[status], headers: headersFor(status) };
+    responses[key] = { description: SUCCESS_DESCRIPTIONS[status], headers: successHeaders(route, status) };
     if (data !== null) {
       const schema = withSharedParts(toSchema(successEnvelopeSchema(data), 'output'));
       responses[key].content = { 'application/json': { schema } };
@@ -144,6 +162,9 @@ function operation(
         }
       : {}),
     responses,
+    // Query parameters are listed one by one, which cannot say that others are refused; the whole
+    // query as the server validates it (additionalProperties: false) is published beside them.
+    'x-tenet-query': toSchema(route.query ?? noQuerySchema, 'input'),
     ...(route.resource ? { 'x-tenet-resource': { ...route.resource } } : {}),
   };
 }
@@ -168,6 +189,15 @@ function components(
           'auth cookie; a write without one is checked by Origin instead. A mismatch is 403 FORBIDDEN.',
         schema: toSchema(csrfHeaderSchema, 'input'),
       },
+      IfMatch: {
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description:
+          'An ETag from an earlier answer: the write happens only if the item still has it, otherwise ' +
+          '409 CONFLICT. `*` matches any current item. Without it the write is unconditional.',
+        schema: toSchema(ifMatchHeaderSchema, 'input'),
+      },
       RequestId: {
         name: 'X-Request-Id',
         in: 'header',
@@ -187,6 +217,30 @@ function components(
         description: 'Seconds to wait before trying again.',
         required: true,
         schema: toSchema(retryAfterSchema, 'output'),
+      },
+      ETag: {
+        description:
+          "The item's version (a strong entity tag); send it back in If-Match to make a write conditional.",
+        required: true,
+        schema: toSchema(etagHeaderSchema, 'output'),
+      },
+      Location: {
+        description: 'The path of the created item.',
+        required: true,
+        schema: toSchema(locationHeaderSchema, 'output'),
+      },
+      SetCookie: {
+        description:
+          'The session cookies (access_token, refresh_token, csrf_token), one header per cookie: set when a ' +
+          'session opens or is renewed, cleared (expired) when it closes. Revoking a session sends them only ' +
+          'when it is the current one.',
+        required: false,
+        schema: toSchema(setCookieHeaderSchema, 'output'),
+      },
+      Allow: {
+        description: 'The methods the path does support (RFC 9110).',
+        required: true,
+        schema: toSchema(allowHeaderSchema, 'output'),
       },
     },
     securitySchemes: {
@@ -218,7 +272,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenApiDocument 
     for (const tag of route.tags) if (!tags.includes(tag)) tags.push(tag);
     for (const code of routeErrorCodes(route)) codes.add(code);
   }
-  return {
+  const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: options.info,
     servers: [
@@ -235,6 +289,14 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenApiDocument 
     paths,
     components: components(errorResponses, codes),
   };
+  // A header no response uses (Allow, until a route declares a 405) is left out, not published unused.
+  const used = JSON.stringify(paths) + JSON.stringify(document.components.responses);
+  document.components.headers = Object.fromEntries(
+    Object.entries(document.components.headers).filter(([name]) =>
+      used.includes(`"#/components/headers/${name}"`),
+    ),
+  );
+  return document;
 }
 
 /** Returns what a local `$ref` of the document points at (`#/components/...`), or the value itself. */

@@ -3,6 +3,7 @@ import { type Access, defineRoute, type ResourceOperation } from './contract.ts'
 import { listModeQueryShape, listPaginationSchema } from './cursor.ts';
 import type { ErrorCode } from './errors.ts';
 import { paginationQuerySchema } from './pagination.ts';
+import { TRIMMED_NOTE } from './text.ts';
 
 /** The longest `search` text accepted. */
 export const SEARCH_MAX_LENGTH = 100;
@@ -21,6 +22,7 @@ export const searchSchema = z
   .string({ error: 'Must be a single string' })
   .trim()
   .max(SEARCH_MAX_LENGTH, `Must be at most ${SEARCH_MAX_LENGTH} characters`)
+  .meta({ description: `${TRIMMED_NOTE} Empty means no filter.` })
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
@@ -171,6 +173,7 @@ export function defineResourceRoutes<
     path: options.collectionPath,
     summary: `Create a ${name}`,
     resource: resource('create'),
+    sets: ['ETag'],
     description: `201 with Location and ETag.${owner}`,
     tags,
     access: access.create,
@@ -209,6 +212,7 @@ export function defineResourceRoutes<
       path: options.itemPath,
       summary: `Get a ${name}`,
       resource: resource('get'),
+      sets: ['ETag'],
       description: ETAG_NOTE,
       tags,
       access: access.read,
@@ -221,6 +225,8 @@ export function defineResourceRoutes<
       path: options.itemPath,
       summary: `Update some fields of a ${name}`,
       resource: resource('update'),
+      sets: ['ETag'],
+      ifMatch: true,
       description: `Any subset of the updatable fields; an empty object changes nothing.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -234,6 +240,8 @@ export function defineResourceRoutes<
       path: options.itemPath,
       summary: `Replace a ${name}`,
       resource: resource('replace'),
+      sets: ['ETag'],
+      ifMatch: true,
       description: `Every updatable field is required.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -254,6 +262,7 @@ export function defineResourceRoutes<
       path: options.itemPath,
       summary: `Delete a ${name}`,
       resource: resource('delete'),
+      ifMatch: true,
       description: `Soft delete: 204, then 404 everywhere until restored.${owner} ${IF_MATCH_NOTE}`,
       tags,
       access: access.write,
@@ -266,6 +275,8 @@ export function defineResourceRoutes<
       path: `${options.itemPath}/restore` as `${ItemPath}/restore`,
       summary: `Restore a deleted ${name}`,
       resource: resource('restore'),
+      sets: ['ETag'],
+      ifMatch: true,
       description:
         'Undoes a soft delete (a live item is returned as it is). 409 ALREADY_EXISTS when a unique value ' +
         `was taken meanwhile. ${IF_MATCH_NOTE}`,

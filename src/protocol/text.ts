@@ -10,3 +10,6 @@ export const VISIBLE_TEXT_PATTERN =
 
 /** The message for text made only of invisible characters. */
 export const VISIBLE_TEXT_MESSAGE = 'Must contain a visible character';
+
+/** The published description of a text field whose length is checked after trimming. */
+export const TRIMMED_NOTE = 'Leading and trailing white space is trimmed before the length is checked.';

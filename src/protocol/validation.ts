@@ -1,8 +1,11 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type ErrorDetails } from './errors.ts';
 
 /** Where a value came from, which decides the error code of a failure. */
 export type InputPart = 'params' | 'query' | 'body';
+
+/** The query of a route that declares none: no parameter at all, so unknown ones are refused alike. */
+export const noQuerySchema = z.strictObject({});
 
 /** The most fields `details` lists; the rest are counted under `_truncated`. @default 50 */
 export const MAX_DETAIL_FIELDS = 50;

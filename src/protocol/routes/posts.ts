@@ -3,7 +3,7 @@ import { defineContract } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { ulidSchema, ulidToUuid, uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
-import { VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
+import { TRIMMED_NOTE, VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
 import { userParamsSchema } from './users.ts';
 
 /** The longest post title, in characters. */
@@ -36,7 +36,8 @@ export const postTitleSchema = z
   .trim()
   .min(1, 'Must not be empty')
   .max(POST_TITLE_MAX, `Must be at most ${POST_TITLE_MAX} characters`)
-  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE);
+  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE)
+  .meta({ description: TRIMMED_NOTE });
 
 /** A body: up to 20,000 characters, kept as sent. */
 export const postBodySchema = z.string().max(POST_BODY_MAX, `Must be at most ${POST_BODY_MAX} characters`);

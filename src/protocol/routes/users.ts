@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineContract, defineRoute } from '../contract.ts';
+import { emailInputSchema } from '../email.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
-import { VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
+import { TRIMMED_NOTE, VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
 
 /** The API representation of a user: camelCase, never a password hash or `deleted_at`. */
 export const userSchema = z.object({
@@ -20,13 +21,11 @@ export const userSchema = z.object({
 /** A user as the API shows it. */
 export type User = z.infer<typeof userSchema>;
 
-/** An e-mail address as accepted on input: trimmed and lower-cased before it is checked or stored. */
-export const emailInputSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(255, 'Must be at most 255 characters')
-  .pipe(z.email('Must be a valid email address'));
+/** An e-mail address as accepted on input (the shared rule of `protocol/email.ts`). */
+export { emailInputSchema } from '../email.ts';
+
+/** An absolute http(s) URL's start, either case (URL schemes are case-insensitive). */
+const HTTP_URL_PATTERN = /^[Hh][Tt][Tt][Pp][Ss]?:\/\//;
 
 /** A password: 8 to 256 characters (argon2id has no length trap, the bound stops hashing abuse). */
 export const passwordSchema = z
@@ -41,12 +40,16 @@ export const displayNameSchema = z
   .min(1, 'Must not be empty')
   .max(100, 'Must be at most 100 characters')
   // A name of zero-width or bidi characters impersonates "no name" (or another user) in any list.
-  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE);
+  .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE)
+  .meta({ description: TRIMMED_NOTE });
 
 /** An avatar URL: http(s) only, so no `javascript:` URL ever reaches an `<img>` or a link. */
 export const avatarUrlSchema = z
   .url({ protocol: /^https?$/, error: 'Must be an http(s) URL' })
-  .max(2048, 'Must be at most 2048 characters');
+  .max(2048, 'Must be at most 2048 characters')
+  // Published as `pattern` so the document refuses `javascript:` and `data:` URLs as the server does.
+  .regex(HTTP_URL_PATTERN, 'Must be an http(s) URL')
+  .meta({ format: 'uri' });
 
 /** `POST /api/users` body: sign-up. Unknown fields (`role`, `isAdmin`) are refused. */
 export const createUserBodySchema = z.strictObject({
@@ -125,6 +128,8 @@ function accountRoute<const P extends string>(path: P, summary: string, descript
     description,
     tags: ['users'],
     access: 'admin',
+    sets: ['ETag'],
+    ifMatch: true,
     params: userParamsSchema,
     responses: { 200: userSchema },
     errors: ['NOT_FOUND', 'UNAUTHORIZED', 'FORBIDDEN', 'INSUFFICIENT_PERMISSIONS', 'CONFLICT'],
@@ -158,6 +163,8 @@ export const setUserRole = defineRoute({
     'audit-logged. 409 CONFLICT when it would leave no active admin. Answers with an ETag; honours If-Match.',
   tags: ['users'],
   access: 'admin',
+  sets: ['ETag'],
+  ifMatch: true,
   params: userParamsSchema,
   body: setUserRoleBodySchema,
   responses: { 200: userSchema },
