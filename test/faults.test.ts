@@ -37,6 +37,8 @@ after(async () => {
 function environment(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // Required in production; the test's client is not a browser and sends no Origin.
+    PUBLIC_URL: 'https://tenet.example.test',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: 'faults-jwt-secret-0123456789abcdefghijklmnop',
     CSRF_SECRET: 'faults-csrf-secret-0123456789abcdefghijklmno',

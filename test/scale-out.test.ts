@@ -9,6 +9,7 @@ import { createTestDatabase, engine, serverUrl, type TestDatabase } from './help
 import { ApiClient, randomClientIp, uniqueEmail } from './support/api-client.ts';
 import {
   errorLogLines,
+  freePort,
   sleep,
   startTenet,
   summarizeLogLine,
@@ -40,8 +41,11 @@ before(async () => {
   testDatabase = await createTestDatabase();
   directUrl = testDatabase.config.kind === 'postgres' ? testDatabase.config.url : '';
   pgbouncer = await startPgBouncer(serverUrl ?? '');
+  // The balancer's origin is the one browsers would use: production requires it as PUBLIC_URL.
+  const balancerPort = await freePort();
   const environment = {
     NODE_ENV: 'production',
+    PUBLIC_URL: `http://127.0.0.1:${balancerPort}`,
     DATABASE_URL: pgbouncer.url(new URL(directUrl).pathname.slice(1)),
     DATABASE_DIRECT_URL: directUrl,
     DATABASE_POOL_SIZE: '10',
@@ -60,7 +64,10 @@ before(async () => {
   instances = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failures = started.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
   if (failures.length > 0) throw new Error(`an instance did not come up:\n${failures.join('\n')}`);
-  balancer = await startHaproxy(instances.map((instance) => instance.port));
+  balancer = await startHaproxy(
+    instances.map((instance) => instance.port),
+    balancerPort,
+  );
 });
 
 after(async () => {

@@ -133,8 +133,11 @@ export async function startPgBouncer(
  * Debian's HAProxy, round-robin over `backends` (ports on 127.0.0.1), on a random port, with the
  * read-only `GET /api/health` as its health check; `url` is the balancer's origin.
  */
-export async function startHaproxy(backends: readonly number[]): Promise<Service & { url: string }> {
-  const port = await freePort();
+export async function startHaproxy(
+  backends: readonly number[],
+  listenPort?: number,
+): Promise<Service & { url: string }> {
+  const port = listenPort ?? (await freePort());
   const dir = serviceDirectory();
   const config = join(dir.path, 'haproxy.cfg');
   writeServiceFile(
