@@ -405,6 +405,8 @@ async function main(): Promise<void> {
     const scratchUrl = databaseAt(scratch);
     const tenetEnv = {
       NODE_ENV: 'production',
+      // Required in production; the load generator is not a browser and sends no Origin.
+      PUBLIC_URL: 'https://tenet.example.test',
       LOG_LEVEL: 'info',
       DATABASE_URL: scratchUrl,
       ACCESS_TOKEN_TTL: '86400',
