@@ -23,15 +23,20 @@ function pending<T>() {
   return { promise, resolve };
 }
 
-/** Channels of one origin: a message posted on one reaches every other one at once. */
-function channelBus() {
+/** Channels of one origin: a message posted on one reaches every other one, at once or `delayMs` later. */
+function channelBus(delayMs?: number) {
   const members = new Set<(event: { data: unknown }) => void>();
   return (): BroadcastChannelLike & { closed: boolean } => {
     let listener: ((event: { data: unknown }) => void) | undefined;
     const channel = {
       closed: false,
       postMessage(message: unknown) {
-        for (const deliver of members) if (deliver !== listener) deliver({ data: structuredClone(message) });
+        for (const deliver of members) {
+          if (deliver === listener) continue;
+          const event = { data: structuredClone(message) };
+          if (delayMs === undefined) deliver(event);
+          else setTimeout(() => deliver(event), delayMs);
+        }
       },
       addEventListener(_type: 'message', handler: (event: { data: unknown }) => void) {
         listener = handler;
@@ -176,6 +181,31 @@ describe('across tabs with Web Locks', () => {
     assert.deepEqual(await Promise.all(outcomes), ['refreshed', 'refreshed']);
     assert.equal(sends, 1);
     assert.deepEqual(locks.granted, [REFRESH_LOCK, REFRESH_LOCK]);
+  });
+
+  test('the lock passes before the other tab\'s "done" message arrives: still one refresh', async () => {
+    const locks = fakeLocks();
+    // A browser delivers channel messages asynchronously; the lock is handed over at once.
+    const channel = channelBus(10);
+    const now = clock();
+    let sends = 0;
+    const tab = () =>
+      createRefreshCoordinator({
+        send: async () => {
+          sends += 1;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return 'refreshed';
+        },
+        locks,
+        channel: channel(),
+        timeoutMs: 1_000,
+        now,
+      });
+    const [first, second] = [tab(), tab()];
+    const since = now();
+    const outcomes = [first.refresh(since), second.refresh(since)];
+    assert.deepEqual(await Promise.all(outcomes), ['refreshed', 'refreshed']);
+    assert.equal(sends, 1);
   });
 
   test('a tab that froze holding the lock cannot hang the others: they refresh after the timeout', async () => {

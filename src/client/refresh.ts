@@ -125,10 +125,13 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
 
   async function withLock(since: number, lockManager: LockManagerLike): Promise<RefreshOutcome> {
     try {
-      return await lockManager.request(REFRESH_LOCK, { signal: AbortSignal.timeout(timeoutMs) }, async () =>
+      return await lockManager.request(REFRESH_LOCK, { signal: AbortSignal.timeout(timeoutMs) }, async () => {
+        // The lock can be granted before the releasing tab's "done" message arrives: wait for it
+        // (bounded), or this tab would miss that refresh and send a second one.
+        if (channel && othersRefreshing()) await waitForOthers();
         // Another tab refreshed while this one waited: the new cookies are shared, no second refresh.
-        lastRefreshedAt > since ? 'refreshed' : send(),
-      );
+        return lastRefreshedAt > since ? 'refreshed' : send();
+      });
     } catch (error) {
       // The lock was not granted in time (its holder froze): refresh without it.
       if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {

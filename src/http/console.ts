@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const CONSOLE_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 
 /**
- * The console's pages allow only their own files: unlike helmet's default, no `'unsafe-inline'`
- * for styles either, since the console ships external CSS only (an injected style cannot run).
+ * The console's pages allow only their own files: unlike the API's default (security-headers.ts), no
+ * `'unsafe-inline'` for styles either, since the console ships external CSS only (an injected style cannot run).
  */
 export const CONSOLE_CSP = [
   "default-src 'self'",

@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { insertAccount } from '../../src/auth/account-repository.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { CONSOLE_DIST } from '../../src/http/console.ts';
+import { freePort } from '../cli-process.ts';
 import { buildTestApp, type TestApp } from '../helpers.ts';
 
 /** Debian's Chromium: the tests never download a browser. */
@@ -61,8 +62,24 @@ export interface ConsoleSetup {
 export async function startConsole(environment: Record<string, string> = {}): Promise<ConsoleSetup> {
   requireChromium();
   ensureConsoleBuilt();
-  const testApp = await buildTestApp({ environment: { COOKIE_SECURE: 'false', ...environment } });
-  const url = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  // The Origin check trusts PUBLIC_URL, never Host: the app must know the origin the browser uses,
+  // so the port is chosen first and named in PUBLIC_URL, as a deployment does.
+  let testApp: TestApp | undefined;
+  let url = '';
+  for (let attempt = 0; testApp === undefined; attempt += 1) {
+    const port = await freePort();
+    const candidate = await buildTestApp({
+      environment: { COOKIE_SECURE: 'false', PUBLIC_URL: `http://127.0.0.1:${port}`, ...environment },
+    });
+    try {
+      url = await candidate.app.listen({ port, host: '127.0.0.1' });
+      testApp = candidate;
+    } catch (error) {
+      await candidate.close();
+      // Another process took the port between the probe and the listen: try another one.
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt >= 4) throw error;
+    }
+  }
   // launch() gives Chromium a fresh temporary profile (user-data-dir) of its own, removed on close.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   return {

@@ -153,7 +153,16 @@ export function itemSchema(operation: Operation | undefined): Schema | null {
 }
 
 /** The list query's standard parameters; the others are filters. */
-export const PAGING_PARAMETERS = ['page', 'pageSize', 'sortBy', 'sortOrder', 'search', 'includeDeleted'];
+export const PAGING_PARAMETERS = [
+  'page',
+  'pageSize',
+  'sortBy',
+  'sortOrder',
+  'search',
+  'includeDeleted',
+  'count',
+  'cursor',
+];
 
 /** "displayName" -> "Display name". */
 export function labelOf(name: string): string {

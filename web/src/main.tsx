@@ -27,10 +27,8 @@ function fatal(state: 'offline' | 'serverError', message: string): void {
 }
 
 async function start(): Promise<void> {
-  const [document, me] = await Promise.all([
-    loadOpenApiDocument({ baseUrl: apiBase }),
-    call(authOperations.me),
-  ]);
+  // The client's routes come from the document, so nothing can be called before it is read.
+  const document = await loadOpenApiDocument({ baseUrl: apiBase });
   if (document.kind !== 'success') {
     fatal(
       document.kind,
@@ -40,6 +38,8 @@ async function start(): Promise<void> {
     );
     return;
   }
+  initClient(document.document as unknown as OpenApiPaths);
+  const me = await call(authOperations.me);
   render(
     <App contract={readContract(document.document)} me={me.kind === 'success' ? (me.data as Me) : null} />,
     root,

@@ -16,15 +16,38 @@ import { useSession } from '../session.ts';
 import { stateOf } from '../state.ts';
 import { handleCommon, useLoad } from '../use-load.ts';
 
+type Pagination = NonNullable<Page['pagination']>;
+
+/** The query of the page before (-1) or after (1): by number in offset mode, by cursor once on one. */
+function neighbour(pagination: Pagination, step: 1 | -1): Record<string, string | undefined> {
+  if (pagination.page !== null) return { page: String(pagination.page + step), cursor: undefined };
+  return { cursor: (step === 1 ? pagination.nextCursor : pagination.prevCursor) ?? undefined };
+}
+
+/** "Page 2 of 3 · 45 in all", leaving out what the count mode did not compute. */
+function pagerText(pagination: Pagination): string {
+  const where =
+    pagination.page === null
+      ? 'This page'
+      : pagination.totalPages === null
+        ? `Page ${pagination.page}`
+        : `Page ${pagination.page} of ${Math.max(pagination.totalPages, 1)}`;
+  return pagination.totalItems === null ? where : `${where} · ${pagination.totalItems} in all`;
+}
+
 interface Page {
   items: Record<string, unknown>[];
   pagination?: {
-    page: number;
+    /** null when the page was reached by a cursor. */
+    page: number | null;
     pageSize: number;
-    totalItems: number;
-    totalPages: number;
+    /** null when the count mode is `none` (or an estimate was not possible). */
+    totalItems: number | null;
+    totalPages: number | null;
     hasNextPage: boolean;
     hasPreviousPage: boolean;
+    nextCursor?: string | null;
+    prevCursor?: string | null;
   };
 }
 
@@ -115,7 +138,9 @@ export function ListView(props: {
       if (value === undefined || value === '') next.delete(name);
       else next.set(name, value);
     }
+    // A new sort or filter starts again at the first page: no page number, no cursor.
     if (!('page' in changes)) next.delete('page');
+    if (!('cursor' in changes)) next.delete('cursor');
     const text = next.toString();
     navigate(text ? `${base}?${text}` : base);
   };
@@ -305,18 +330,15 @@ export function ListView(props: {
                 <button
                   type="button"
                   disabled={!pagination.hasPreviousPage}
-                  onClick={() => setQuery({ page: String(pagination.page - 1) })}
+                  onClick={() => setQuery(neighbour(pagination, -1))}
                 >
                   Previous
                 </button>
-                <span>
-                  Page {pagination.page} of {Math.max(pagination.totalPages, 1)} · {pagination.totalItems} in
-                  all
-                </span>
+                <span>{pagerText(pagination)}</span>
                 <button
                   type="button"
                   disabled={!pagination.hasNextPage}
-                  onClick={() => setQuery({ page: String(pagination.page + 1) })}
+                  onClick={() => setQuery(neighbour(pagination, 1))}
                 >
                   Next
                 </button>

@@ -1,5 +1,3 @@
-// Runs once the hardening routes (password change, sessions) are on main: rename to
-// test/console-account-e2e.test.ts (and import from ./console/harness.ts) to put it in npm test.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -10,7 +8,7 @@ import {
   signIn,
   startConsole,
   viewState,
-} from './harness.ts';
+} from './console/harness.ts';
 
 describe('console: my sessions and password change', { concurrency: false }, () => {
   let setup: ConsoleSetup;
