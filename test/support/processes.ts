@@ -126,10 +126,16 @@ export async function startTenet(environment: Record<string, string>, cwd = tmpd
   return owned;
 }
 
-/** The log lines of a tenet process at level error (50) or above, and any line that is not JSON. */
+/**
+ * The log lines of a tenet process at level error (50) or above, and any line that is not JSON
+ * except the start banner (`tenet is serving …` and its indented lines, written to stderr).
+ */
 export function errorLogLines(output: string): string[] {
+  let inBanner = false;
   return output.split('\n').filter((line) => {
-    if (line.trim() === '') return false;
+    if (/^\s+tenet is serving /.test(line)) inBanner = true;
+    else if (inBanner && !/^ {4}\S/.test(line)) inBanner = false;
+    if (inBanner || line.trim() === '') return false;
     try {
       const level = (JSON.parse(line) as { level?: unknown }).level;
       return typeof level !== 'number' || level >= 50;
