@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { z } from 'zod';
 import { buildApp } from '../src/app/app.ts';
@@ -8,6 +7,7 @@ import { migrateUp } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
 import { buildTestApp, createTestDatabase, engine, testConfig } from './helpers.ts';
+import { TcpProxy } from './support/services.ts';
 
 const countRoute = defineRoute({
   method: 'GET',
@@ -18,50 +18,6 @@ const countRoute = defineRoute({
   responses: { 200: z.object({ count: z.number() }) },
   errors: [],
 });
-
-/** A TCP proxy to a PostgreSQL server that can be cut and restored, to play a database outage. */
-class OutageProxy {
-  readonly #target: URL;
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  port = 0;
-
-  constructor(target: string) {
-    this.#target = new URL(target);
-  }
-
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.#target.port || 5432), this.#target.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const socket of this.#sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-
-  url(): string {
-    const url = new URL(this.#target);
-    url.hostname = '127.0.0.1';
-    url.port = String(this.port);
-    return url.toString();
-  }
-}
 
 describe('GET /api/health', () => {
   test('200 with the database up', async () => {
@@ -80,9 +36,16 @@ describe('GET /api/health', () => {
   }, async () => {
     const testDatabase = await createTestDatabase();
     assert.equal(testDatabase.config.kind, 'postgres');
-    const proxy = new OutageProxy(testDatabase.config.kind === 'postgres' ? testDatabase.config.url : '');
+    const target = new URL(
+      testDatabase.config.kind === 'postgres' ? testDatabase.config.url : 'postgres://127.0.0.1',
+    );
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.up();
-    const config = { kind: 'postgres' as const, url: proxy.url(), poolSize: 4 };
+    const config = {
+      kind: 'postgres' as const,
+      url: proxy.rewrite(testDatabase.config.kind === 'postgres' ? testDatabase.config.url : ''),
+      poolSize: 4,
+    };
     const database = await connectDatabase(config);
     const counter = defineModule({
       routes: { countUsers: countRoute },
