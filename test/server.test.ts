@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { z } from 'zod';
 import { startServer } from '../src/app/server.ts';
+import { V8_BOUNDS } from '../src/cli/runtime-tuning.ts';
 import { loadMigrations } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
@@ -67,6 +68,12 @@ describe('tenet start', () => {
       assert.equal(response.status, 200);
       const body = (await response.json()) as { success: boolean; data: unknown };
       assert.deepEqual(body.data, { status: 'ok', database: 'up' });
+      // The same process (it re-executed itself in place) runs with the memory bounds.
+      if (process.platform === 'linux') {
+        const argv = readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0');
+        for (const { flag } of V8_BOUNDS) assert.ok(argv.includes(flag), argv.join(' '));
+        assert.match(readFileSync(`/proc/${first.child.pid}/environ`, 'utf8'), /(^|\0)MALLOC_ARENA_MAX=2\0/);
+      }
       assert.equal(await stopCli(first.child), 0, first.output());
       assert.match(first.output(), /shutting down/);
 
