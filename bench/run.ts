@@ -302,8 +302,8 @@ async function interleaved(a: () => Promise<LoadResult>, b: () => Promise<LoadRe
   return {
     a: mean(as.map((r) => r.rate)),
     b: mean(bs.map((r) => r.rate)),
-    aCpu: mean(as.map((r) => r.cpuPerRequest)),
-    bCpu: mean(bs.map((r) => r.cpuPerRequest)),
+    aCpu: Math.round(mean(as.map((r) => r.cpuPerRequest))),
+    bCpu: Math.round(mean(bs.map((r) => r.cpuPerRequest))),
     aP99: Math.max(...as.map((r) => r.p99)),
     bP99: Math.max(...bs.map((r) => r.p99)),
   };
