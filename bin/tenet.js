@@ -14,8 +14,11 @@ const installed = import.meta.dirname.split(sep).includes('node_modules');
 
 // `tenet start` bounds its memory at process start, which only a fresh execution can set: it
 // replaces itself in place (same PID, so signals and supervisors are unaffected).
-const { tunedExecution } = await import(installed ? '../dist/cli/runtime-tuning.js' : '../src/cli/runtime-tuning.ts');
-const tuned = typeof process.execve === 'function' && tunedExecution(process.argv, process.execArgv, process.env);
+const { tunedExecution } = await import(
+  installed ? '../dist/cli/runtime-tuning.js' : '../src/cli/runtime-tuning.ts'
+);
+const tuned =
+  typeof process.execve === 'function' && tunedExecution(process.argv, process.execArgv, process.env);
 if (tuned) process.execve(process.execPath, tuned.args, tuned.env);
 const { run } = await import(installed ? '../dist/cli/main.js' : '../src/cli/main.ts');
 

@@ -219,4 +219,28 @@ describe('hashing is bounded', () => {
     }
     assert.equal((await hasher.verify(hash, 'x'.repeat(12))).valid, true, 'slots are released');
   });
+
+  test('a hash that waits longer than maxWaitMs for a slot is refused with 503; the slot still passes on', async () => {
+    const { PasswordHasher } = await import('../src/auth/passwords.ts');
+    const hasher = new PasswordHasher({ concurrency: 1, queue: 10, maxWaitMs: 1 });
+    const hash = await hashPassword('x'.repeat(12));
+    const results = await Promise.allSettled([hasher.verify(hash, 'a'), hasher.verify(hash, 'b')]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.equal((results[1] as PromiseRejectedResult).reason.code, 'SERVICE_UNAVAILABLE');
+    const again = await hasher.verify(hash, 'x'.repeat(12));
+    assert.equal(again.valid, true, 'the timed-out waiter left no slot taken');
+  });
+
+  test('by default a waiting hash queues (up to 32 per slot) instead of being refused', async () => {
+    const { PasswordHasher } = await import('../src/auth/passwords.ts');
+    const hasher = new PasswordHasher({ concurrency: 1 });
+    assert.equal(hasher.queue, 32);
+    const hash = await hashPassword('x'.repeat(12));
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => hasher.verify(hash, 'wrong')));
+    assert.deepEqual(
+      results.map((result) => result.status),
+      Array(6).fill('fulfilled'),
+    );
+  });
 });

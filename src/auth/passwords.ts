@@ -104,26 +104,44 @@ export const HASHING_RETRY_AFTER_SECONDS = 1;
 export interface PasswordHasherOptions {
   /** Hashes running at once. @default the number of CPUs less one (at least 1) */
   concurrency?: number;
-  /** Hashes waiting for a slot before further ones are refused. @default 2 per slot */
+  /** Hashes waiting for a slot before further ones are refused. @default 32 per slot */
   queue?: number;
+  /** The longest a hash waits for a slot before it is refused. @default 5000 ms */
+  maxWaitMs?: number;
+}
+
+interface Waiter {
+  resolve(): void;
+  timer: NodeJS.Timeout;
+}
+
+function hashingUnavailable(): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', {
+    message: 'Too many sign-ins in progress, retry shortly',
+    headers: { 'Retry-After': String(HASHING_RETRY_AFTER_SECONDS) },
+  });
 }
 
 /**
  * Runs password hashing under a small concurrency bound. Each argon2id hash costs ~9 ms of CPU and
- * 19 MiB; past the bound a login is refused at once with 503 and `Retry-After`, so a login flood
- * never starves the requests that serve reads.
+ * 19 MiB. Past the bound a hash waits in a bounded queue for at most `maxWaitMs`; past the queue,
+ * or the wait, a login is refused with 503 and `Retry-After`. Waiting rather than refusing at once
+ * slows a flooding client to the pace of the hashing: each of its connections holds one pending
+ * login, instead of turning into a stream of instant 503s that would take the event loop from reads.
  */
 export class PasswordHasher {
   readonly concurrency: number;
   readonly queue: number;
+  readonly maxWaitMs: number;
   #active = 0;
-  #waiting: (() => void)[] = [];
+  #waiting: Waiter[] = [];
   #dummyHash: Promise<string> | undefined;
 
   constructor(options: PasswordHasherOptions = {}) {
     // One core stays free for the event loop, so reads are served while logins hash.
     this.concurrency = options.concurrency ?? Math.max(1, availableParallelism() - 1);
-    this.queue = options.queue ?? this.concurrency * 2;
+    this.queue = options.queue ?? this.concurrency * 32;
+    this.maxWaitMs = options.maxWaitMs ?? 5_000;
   }
 
   /** Hashes a new password. */
@@ -152,18 +170,22 @@ export class PasswordHasher {
    * a login, so a refused login costs almost nothing.
    */
   assertCapacity(): void {
-    if (this.#active >= this.concurrency && this.#waiting.length >= this.queue) {
-      throw new AppError('SERVICE_UNAVAILABLE', {
-        message: 'Too many sign-ins in progress, retry shortly',
-        headers: { 'Retry-After': String(HASHING_RETRY_AFTER_SECONDS) },
-      });
-    }
+    if (this.#active >= this.concurrency && this.#waiting.length >= this.queue) throw hashingUnavailable();
   }
 
   async #run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#active >= this.concurrency) {
       this.assertCapacity();
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = {
+          resolve,
+          timer: setTimeout(() => {
+            this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+            reject(hashingUnavailable());
+          }, this.maxWaitMs),
+        };
+        this.#waiting.push(waiter);
+      });
     } else {
       this.#active++;
     }
@@ -177,8 +199,10 @@ export class PasswordHasher {
       }
       const next = this.#waiting.shift();
       // A waiter inherits the slot, so the count of running hashes never exceeds the bound.
-      if (next) next();
-      else this.#active--;
+      if (next) {
+        clearTimeout(next.timer);
+        next.resolve();
+      } else this.#active--;
     }
   }
 }

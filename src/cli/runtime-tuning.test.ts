@@ -6,7 +6,12 @@ const FLAGS = V8_BOUNDS.map(({ flag }) => flag);
 
 describe('runtime tuning of tenet start', () => {
   test('start re-executes with the V8 bounds before the script and the arenas in the environment', () => {
-    const tuned = tunedExecution(['/n/node', '/t/bin/tenet.js', 'start'], ['--enable-source-maps'], { A: 'b' }, 'linux');
+    const tuned = tunedExecution(
+      ['/n/node', '/t/bin/tenet.js', 'start'],
+      ['--enable-source-maps'],
+      { A: 'b' },
+      'linux',
+    );
     assert.deepEqual(tuned?.args, ['/n/node', ...FLAGS, '--enable-source-maps', '/t/bin/tenet.js', 'start']);
     assert.deepEqual(tuned?.env, { A: 'b', MALLOC_ARENA_MAX: MALLOC_ARENAS, [TUNED_VARIABLE]: '1' });
   });

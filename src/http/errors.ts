@@ -77,11 +77,17 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     );
 }
 
-/** The one error handler: logs 5xx in full with the request id, answers with a generic envelope. */
+/**
+ * The one error handler: logs 5xx in full with the request id, answers with a generic envelope.
+ * A 503 the server chose (overload, every hashing slot taken) is back-pressure working as designed
+ * and logs at warn; a 503 that something failing caused (the database) and every 500 log at error.
+ */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const appError = toAppError(error);
   if (appError.status >= 500) {
-    request.log.error({ err: error, code: appError.code }, 'request failed');
+    const refused = error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE';
+    if (refused) request.log.warn({ code: appError.code, reason: appError.message }, 'request refused');
+    else request.log.error({ err: error, code: appError.code }, 'request failed');
   }
   return sendError(request, reply, appError);
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type CompiledQuery, createQueryId, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { CountMode } from '../protocol/cursor.ts';
 import { estimateRows } from './list-count.ts';
@@ -35,6 +35,8 @@ export const DEFERRED_JOIN_MIN_OFFSET = 200;
 const TOTAL = 'tenet_total_items';
 const PARENT_LIVE = 'tenet_parent_live';
 const SORT_VALUE = 'tenet_sort_value';
+// Stands for the id in the compiled find-by-id query; replaced by the request's id (a parameter).
+const ID_PLACEHOLDER = Symbol('id');
 
 /** A row locked for the length of a write's transaction. */
 export interface LockedRow<Row> {
@@ -147,6 +149,8 @@ export function createResourceRepository<Row extends BaseRecord>(
   }
 
   /** Keeps only rows whose parent is live: a soft-deleted author's posts are hidden with them. */
+  let findById: CompiledQuery | undefined;
+
   function withLiveParent<O>(
     builder: SelectQueryBuilder<LooseDatabase, string, O>,
   ): SelectQueryBuilder<LooseDatabase, string, O> {
@@ -218,10 +222,13 @@ export function createResourceRepository<Row extends BaseRecord>(
     },
 
     async find(id) {
-      const row = await withLiveParent(
-        db.selectFrom(table).selectAll().where('id', '=', id).where('deleted_at', 'is', null),
-      ).executeTakeFirst();
-      return row as Row | undefined;
+      // Every single-item read runs this query: compiled once, not built and compiled per request.
+      findById ??= withLiveParent(
+        db.selectFrom(table).selectAll().where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
+      ).compile();
+      const parameters = findById.parameters.map((value) => (value === ID_PLACEHOLDER ? id : value));
+      const { rows } = await db.executeQuery({ ...findById, queryId: createQueryId(), parameters });
+      return rows[0] as Row | undefined;
     },
 
     async parentExists(id) {
