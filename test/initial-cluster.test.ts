@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { connectDatabase } from '../src/db/connect.ts';
 import { restoreInitialCluster, writeInitialCluster } from '../src/db/initial-cluster.ts';
 import { loadMigrations, migrateUp } from '../src/db/migrate.ts';
-import { openPglite } from '../src/db/pglite.ts';
+import { EMBEDDED_SHARED_BUFFERS, openPglite } from '../src/db/pglite.ts';
 import { temporaryDirectory } from './helpers.ts';
 
 // PostgreSQL's pg_control: the cluster state (DBState) is the int32 at byte 16; 1 = shut down.
@@ -139,6 +139,17 @@ describe('the pre-initialised embedded cluster', () => {
     try {
       assert.deepEqual((await pglite.query('select 1 as one')).rows, [{ one: 1 }]);
       assert.notEqual(readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim(), '9');
+    } finally {
+      await pglite.close();
+    }
+  });
+
+  test(`the embedded database runs with a ${EMBEDDED_SHARED_BUFFERS} buffer cache`, async () => {
+    const pglite = await openPglite('memory://');
+    try {
+      assert.deepEqual((await pglite.query('show shared_buffers')).rows, [
+        { shared_buffers: EMBEDDED_SHARED_BUFFERS },
+      ]);
     } finally {
       await pglite.close();
     }

@@ -3,8 +3,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { restoreInitialCluster } from './initial-cluster.ts';
 
+/**
+ * The embedded database's buffer cache. initdb sizes it at 128 MB, and PGlite zeroes all of its
+ * shared memory at every start, in WebAssembly: 0.3 s of each start, and 120 MB more resident (see
+ * docs/performance.md). PGlite reads its files through the operating system's cache, which still
+ * holds what does not fit here.
+ */
+export const EMBEDDED_SHARED_BUFFERS = '32MB';
+
 function create(dataDir: string): Promise<PGlite> {
-  return PGlite.create(dataDir, { extensions: { uuid_ossp } });
+  return PGlite.create(dataDir, {
+    extensions: { uuid_ossp },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+  });
 }
 
 /**
