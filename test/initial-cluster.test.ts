@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { connectDatabase } from '../src/db/connect.ts';
-import { restoreInitialCluster, writeInitialCluster } from '../src/db/initial-cluster.ts';
+import { initialClusterFile, restoreInitialCluster, writeInitialCluster } from '../src/db/initial-cluster.ts';
 import { loadMigrations, migrateUp } from '../src/db/migrate.ts';
 import { EMBEDDED_SHARED_BUFFERS, openPglite } from '../src/db/pglite.ts';
 import { temporaryDirectory } from './helpers.ts';
@@ -84,6 +84,12 @@ describe('the pre-initialised embedded cluster', () => {
     } finally {
       await second.close();
     }
+  });
+
+  test("the build's cluster serves every patch release of its PGlite minor version", () => {
+    assert.equal(initialClusterFile('0.5.16'), initialClusterFile('0.5.17'));
+    assert.notEqual(initialClusterFile('0.5.16'), initialClusterFile('0.6.0'));
+    assert.match(initialClusterFile('0.5.16'), /[/\\]dist[/\\]db[/\\]pglite-0\.5-cluster\.tar\.gz$/);
   });
 
   test('an existing folder is never unpacked into', () => {

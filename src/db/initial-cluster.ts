@@ -2,8 +2,8 @@
  * A pre-initialised embedded cluster. Creating a PGlite cluster runs initdb in WebAssembly, which
  * took 3-10 s of a first `tenet start`; `npm run build` runs it once instead and keeps the result
  * as a gzipped tarball (PGlite's `dumpDataDir` of a cleanly closed cluster, with nothing of tenet's
- * in it: the migrations still run at start). A new data folder is unpacked from it, and any
- * missing, stale or unreadable tarball means an ordinary initdb instead.
+ * in it: the migrations still run at start). A new data folder is unpacked from it, and a
+ * missing, unreadable or unusable tarball means an ordinary initdb instead.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
-/** The PGlite version installed beside tenet: a cluster is only valid for the build that made it. */
+/** The version of the PGlite installed beside tenet. */
 export function pgliteVersion(): string {
   // The package's exports do not include its package.json; it sits above the resolved entry (dist/).
   const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
@@ -21,11 +21,15 @@ export function pgliteVersion(): string {
 }
 
 /**
- * Where the build puts the cluster of a PGlite version: `dist/db/`, reached by the same relative
- * path from `src/db/` (a checkout) and `dist/db/` (an installed package).
+ * Where the build puts the cluster for a PGlite version: `dist/db/`, reached by the same relative
+ * path from `src/db/` (a checkout) and `dist/db/` (an installed package). It is named by PGlite's
+ * minor version, the unit in which PGlite changes its PostgreSQL (`^0.5.16` installs any 0.5.x);
+ * PostgreSQL itself refuses to start a cluster whose control file does not match it, and then
+ * `openPglite` (pglite.ts) falls back to initdb.
  */
 export function initialClusterFile(version: string = pgliteVersion()): string {
-  return fileURLToPath(new URL(`../../dist/db/pglite-${version}-cluster.tar.gz`, import.meta.url));
+  const minor = version.split('.').slice(0, 2).join('.');
+  return fileURLToPath(new URL(`../../dist/db/pglite-${minor}-cluster.tar.gz`, import.meta.url));
 }
 
 /** Creates a cluster with PGlite's own initdb, closes it cleanly and writes it as a gzipped tarball. */
