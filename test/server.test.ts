@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +9,7 @@ import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { z } from 'zod';
 import { startServer } from '../src/app/server.ts';
 import { V8_BOUNDS } from '../src/cli/runtime-tuning.ts';
+import { initialClusterFile } from '../src/db/initial-cluster.ts';
 import { loadMigrations } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
@@ -80,6 +81,10 @@ describe('tenet start', () => {
 
       // Secrets generated for development are private to the owner.
       assert.equal(statSync(join(dir.path, '.tenet', 'secrets.json')).mode & 0o777, 0o600);
+      // Once built, a first start unpacks the build's cluster (a 0700 folder) instead of running initdb.
+      if (existsSync(initialClusterFile())) {
+        assert.equal(statSync(join(dir.path, '.tenet', 'pgdata')).mode & 0o777, 0o700);
+      }
 
       // Write a row behind the server's back, then restart it on the same folder.
       const pglite = await PGlite.create(join(dir.path, '.tenet', 'pgdata'), { extensions: { uuid_ossp } });

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -34,6 +35,11 @@ export interface LoginLimiterOptions {
   prefix?: string;
 }
 
+/** ioredis (some 50 modules) is loaded only when Redis is configured, not at every start. */
+function loadRedis(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
+}
+
 /**
  * Login limits per IP and per e-mail (rate-limiter-flexible). With Redis every instance shares the
  * counts; if Redis fails, an in-memory limiter takes over so that logins keep being limited.
@@ -41,7 +47,11 @@ export interface LoginLimiterOptions {
 export function createLoginLimiter(options: LoginLimiterOptions): LoginLimiter {
   const prefix = options.prefix ?? 'tenet:login';
   const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    ? new (loadRedis())(options.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        lazyConnect: false,
+      })
     : undefined;
   redis?.on('error', () => {
     // Connection trouble is answered by the insurance limiter; ioredis reconnects by itself.

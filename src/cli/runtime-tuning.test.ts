@@ -27,7 +27,7 @@ describe('runtime tuning of tenet start', () => {
     const tuned = tunedExecution(
       ['n', 't', 'start', '--x'],
       ['--max-semi-space-size=64'],
-      { NODE_OPTIONS: '--heap-growing-percent=300', MALLOC_ARENA_MAX: '8' },
+      { NODE_OPTIONS: '--heap-growing-percent=300 --wasm-tiering-budget=1000', MALLOC_ARENA_MAX: '8' },
       'linux',
     );
     assert.deepEqual(tuned?.args, ['n', '--max-semi-space-size=64', 't', 'start', '--x']);

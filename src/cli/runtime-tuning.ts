@@ -5,7 +5,8 @@
  * password (argon2id takes 19 MiB): an instance went from 160 MB to 480 MB in its first half minute
  * at 100 connections. With these bounds it stays near 230 MB at about 4 % less throughput (measured
  * in docs/performance.md). They can be set at process start only, so `tenet start` re-executes
- * itself once, in place (same PID), with them.
+ * itself once, in place (same PID), with them, and with a later optimisation of WebAssembly (the
+ * embedded database), which made a start cost twice the CPU it needs.
  */
 
 /** V8 options, each with the name an operator's own setting of it would contain. */
@@ -14,6 +15,10 @@ export const V8_BOUNDS: readonly { name: string; flag: string }[] = [
   { name: 'semi-space-size', flag: '--max-semi-space-size=16' },
   // Collect the old generation when it has doubled since the last collection, not quadrupled.
   { name: 'heap-growing-percent', flag: '--heap-growing-percent=100' },
+  // Optimise a WebAssembly function after ten times V8's default amount of execution: during a start
+  // on the embedded database V8 optimised dozens of PGlite's functions on a second thread, its SQL
+  // parser alone taking 2.4 s of CPU and 640 MB. Hot code is still optimised, a little later.
+  { name: 'wasm-tiering-budget', flag: '--wasm-tiering-budget=130000000' },
 ];
 /** glibc's arenas: two instead of eight per core. */
 export const MALLOC_ARENAS = '2';

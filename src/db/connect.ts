@@ -1,5 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
@@ -132,7 +131,9 @@ async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
     dataDir === 'memory://' ? () => {} : acquireEmbeddedLock(dataDir, process.argv.slice(2).join(' '));
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dataDir, { extensions: { uuid_ossp } });
+    // Loaded here, not at the top: a PostgreSQL deployment never loads the embedded database.
+    const { openPglite } = await import('./pglite.ts');
+    pglite = await openPglite(dataDir);
   } catch (error) {
     release();
     throw error;

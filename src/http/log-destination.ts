@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino from 'pino';
-import pinoPretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 
 /** How log lines are written: `json` (one object per line) or `pretty` (coloured, for a person). */
 export type LogFormat = 'json' | 'pretty';
@@ -87,7 +88,9 @@ export class TurnBatchedLog {
  */
 export function logDestination(format: LogFormat = 'json', prettyTo?: NodeJS.WritableStream) {
   if (format === 'pretty') {
-    return pinoPretty({
+    // Loaded only for a terminal: a server writing JSON never needs it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty;
+    return pretty({
       colorize: prettyTo === undefined,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname',
