@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Another live process holds the embedded database; its message says which and what to do. */
 export class EmbeddedDatabaseBusyError extends Error {
@@ -54,6 +55,9 @@ export function lockFileOf(dataDir: string): string {
  */
 export function acquireEmbeddedLock(dataDir: string, command: string): () => void {
   const file = lockFileOf(dataDir);
+  // The folder is made here, not only by the development secrets: with JWT_SECRET and CSRF_SECRET
+  // set, nothing else had made ./.tenet, and the lock failed with ENOENT.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const owner: LockOwner = { pid: process.pid, command, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt += 1) {
     let descriptor: number;
