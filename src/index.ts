@@ -3,7 +3,7 @@
 
 export { appContract, buildApp, type ReferenceAppOptions, referenceDocument } from './app/app.ts';
 export { type RunningServer, startServer, stopOnSignals } from './app/server.ts';
-export { type UserRecord, userToApi } from './auth/account.ts';
+export { type UserProfile, type UserRecord, userToApi } from './auth/account.ts';
 export { ensureAdmin } from './auth/admin.ts';
 export { type Auth, type AuthOptions, createAuth } from './auth/index.ts';
 export { PasswordHasher } from './auth/passwords.ts';

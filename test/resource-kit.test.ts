@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { defineModule, defineResourceStorage, implementResource } from '../src/kit/index.ts';
+import { defineUserResource } from '../src/app/users/user-resource.ts';
+import {
+  createResourceRepository,
+  DEFERRED_JOIN_MIN_OFFSET,
+  defineModule,
+  defineResourceStorage,
+  implementResource,
+} from '../src/kit/index.ts';
 import { isoTimestampSchema } from '../src/protocol/envelope.ts';
 import { uuidSchema } from '../src/protocol/ids.ts';
 import { defineResourceRoutes } from '../src/protocol/resource-routes.ts';
@@ -327,6 +334,78 @@ describe('the declaration is checked', () => {
     assert.throws(
       () => defineResourceStorage({ ...notes, sortColumns: { ...notes.sortColumns, createdAt: 'title' } }),
       /createdAt to created_at/,
+    );
+  });
+});
+
+describe('declared columns', () => {
+  test('every read and write of the kit returns the declared columns and no other', async () => {
+    const narrow = defineResourceStorage({
+      ...notes,
+      selectColumns: ['title', 'priority', 'created_at', 'updated_at'],
+    });
+    // id, deleted_at and the owner column are always read; secret_flag is not declared.
+    const expected = ['created_at', 'deleted_at', 'id', 'priority', 'title', 'updated_at', 'user_id'];
+    const keys = (record: object | undefined) => Object.keys(record ?? { missing: true }).sort();
+    const repository = createResourceRepository(t.database.db, narrow);
+    const inserted = await repository.insert({ title: 'columns-first', user_id: owner.user.id });
+    assert.deepEqual(keys(inserted), expected);
+    assert.deepEqual(keys(await repository.find(inserted.id)), expected);
+    await t.database.withSession((session) =>
+      session.query(
+        "INSERT INTO notes (user_id, title) SELECT $1, 'columns-' || n FROM generate_series(1, $2::int) AS n",
+        [owner.user.id, DEFERRED_JOIN_MIN_OFFSET + 5],
+      ),
+    );
+    const page = (offset: number) =>
+      repository.list({
+        sortColumn: 'created_at',
+        direction: 'desc',
+        offset,
+        limit: 3,
+        search: 'columns-',
+        includeDeleted: false,
+        parentId: undefined,
+      });
+    // A first page is read from the table; a deep one by the deferred join: both the same columns.
+    for (const offset of [0, DEFERRED_JOIN_MIN_OFFSET]) {
+      const { records } = await page(offset);
+      assert.equal(records.length, 3, `offset ${offset}`);
+      for (const record of records) assert.deepEqual(keys(record), expected, `offset ${offset}`);
+    }
+    const locked = await repository.withLockedRow(inserted.id, { includeDeleted: false }, async (row) => {
+      assert.deepEqual(keys(row.current), expected);
+      return row.update({ priority: 3 });
+    });
+    assert.deepEqual(keys(locked), expected);
+    assert.equal(locked?.priority, 3);
+  });
+
+  test('the users resource never reads the password hash', async () => {
+    const users = createResourceRepository(
+      t.database.db,
+      defineUserResource(async () => {}),
+    );
+    const record = await users.find(owner.user.id);
+    assert.equal(record?.id, owner.user.id);
+    assert.ok(!('password_hash' in record), 'a read of the kit carried the password hash');
+    const { records } = await users.list({
+      sortColumn: 'created_at',
+      direction: 'desc',
+      offset: 0,
+      limit: 5,
+      search: undefined,
+      includeDeleted: false,
+      parentId: undefined,
+    });
+    assert.ok(records.length > 0);
+    for (const user of records) assert.ok(!('password_hash' in user));
+  });
+
+  test('a declared column must be a snake_case identifier', () => {
+    assert.throws(
+      () => defineResourceStorage({ ...notes, selectColumns: ['title', 'title, password_hash' as 'title'] }),
+      /not a snake_case column name/,
     );
   });
 });

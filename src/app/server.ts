@@ -64,9 +64,9 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   // While stopping, each answer closes its connection: a keep-alive socket that just finished an
   // in-flight request would otherwise stay open (and the process alive) until the grace period.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (stopping) reply.header('Connection', 'close');
-    return payload;
+    done(null, payload);
   });
   drainRefusedBodies(app);
 

@@ -14,12 +14,12 @@ export const DRAIN_TIMEOUT_MS = 5_000;
  * that stays usable; past the bound the connection is closed.
  */
 export function drainRefusedBodies(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const incoming = request.raw;
-    if (incoming.complete || reply.getHeader('connection') !== 'close') return payload;
+    if (incoming.complete || reply.getHeader('connection') !== 'close') return done(null, payload);
     const declared = Number(request.headers['content-length']);
     // A body declared larger than the bound would be read off for nothing: close as Fastify asked.
-    if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return payload;
+    if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return done(null, payload);
     reply.removeHeader('connection');
     let read = 0;
     const stop = () => {
@@ -40,6 +40,6 @@ export function drainRefusedBodies(app: FastifyInstance): void {
       incoming.off('data', onData);
     });
     incoming.resume();
-    return payload;
+    done(null, payload);
   });
 }

@@ -283,6 +283,8 @@ function buildResource(spec: LooseSpec): Resource<Contract> {
       if (ulid) data.id = uuidToUlid(String(data.id));
       return data as never;
     },
+    // Only what the representation shows is read: a column it does not show (a secret) never is.
+    selectColumns: itemFields.map(column) as never,
     sortColumns: Object.fromEntries(
       ['createdAt', 'updatedAt', ...(spec.sortable ?? [])].map((field) => [field, column(field)]),
     ) as never,

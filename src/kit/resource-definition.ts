@@ -40,6 +40,12 @@ export interface ResourceDeclaration<Routes extends ResourceRouteSet, Row extend
   table: string;
   /** The representation: picks fields one by one and renames them; nothing else leaves. */
   toApi(record: Row): Representation<Routes>;
+  /**
+   * The columns a record is read with: those `toApi` and `onDelete` read (`id`, `deleted_at`, the
+   * owner and parent columns are always added). Leave out to read every column (`select *`).
+   * Listing them keeps the others (a password hash) out of every read and costs less per row.
+   */
+  selectColumns?: readonly (keyof Row & string)[];
   /** The column behind each sortable camelCase field. */
   sortColumns: { readonly [F in SortField<Routes>]: string };
   /** The column behind each field of the create and update bodies. */
@@ -76,6 +82,8 @@ export interface ResourceDefinition<Routes extends ResourceRouteSet, Row extends
   readonly sortColumnByField: ReadonlyMap<string, string>;
   readonly columnByField: ReadonlyMap<string, string>;
   readonly filterColumnByField: ReadonlyMap<string, string>;
+  /** The columns every read and write returns, or `undefined` for all of them. */
+  readonly readColumns: readonly string[] | undefined;
 }
 
 const COLUMN = /^[a-z][a-z0-9_]{0,62}$/;
@@ -107,6 +115,24 @@ export function defineResourceStorage<Routes extends ResourceRouteSet, Row exten
     ...(declaration.ownerColumn ? [declaration.ownerColumn] : []),
     ...(declaration.parent ? [declaration.parent.column, declaration.parent.table] : []),
   ];
-  for (const column of columns) checkColumn(table, column);
-  return Object.freeze({ ...declaration, sortColumnByField, columnByField, filterColumnByField });
+  const readColumns =
+    declaration.selectColumns === undefined
+      ? undefined
+      : [
+          ...new Set([
+            'id',
+            'deleted_at',
+            ...(declaration.ownerColumn ? [declaration.ownerColumn] : []),
+            ...(declaration.parent ? [declaration.parent.column] : []),
+            ...declaration.selectColumns,
+          ]),
+        ];
+  for (const column of [...columns, ...(readColumns ?? [])]) checkColumn(table, column);
+  return Object.freeze({
+    ...declaration,
+    sortColumnByField,
+    columnByField,
+    filterColumnByField,
+    readColumns,
+  });
 }

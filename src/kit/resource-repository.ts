@@ -91,6 +91,14 @@ export function createResourceRepository<Row extends BaseRecord>(
   const db = database as unknown as Kysely<LooseDatabase>;
   const { table, parent } = definition;
   const searchColumns = definition.searchColumns ?? [];
+  // The declared columns (never a client's input), or all of them.
+  const { readColumns } = definition;
+  type Selecting = SelectQueryBuilder<LooseDatabase, string, object>;
+  /** Selects the record's columns: the declared ones (from the definition, never a client), or all. */
+  const readRecord = (builder: Selecting, prefix?: string): Selecting =>
+    readColumns === undefined
+      ? builder.selectAll(prefix as never)
+      : builder.select(readColumns.map((column) => (prefix ? `${prefix}.${column}` : column)) as never);
 
   function scoped<O>(
     builder: SelectQueryBuilder<LooseDatabase, string, O>,
@@ -176,7 +184,7 @@ export function createResourceRepository<Row extends BaseRecord>(
       // The total and the parent check ride along as scalar subqueries: one round trip per page.
       const rows =
         query.offset < DEFERRED_JOIN_MIN_OFFSET
-          ? await scoped(db.selectFrom(table).selectAll(), query)
+          ? await scoped(readRecord(db.selectFrom(table)), query)
               .select(facts)
               .orderBy(sortColumn, direction)
               .orderBy('id', direction)
@@ -195,7 +203,7 @@ export function createResourceRepository<Row extends BaseRecord>(
                   .as('page'),
               )
               .innerJoin(`${table} as record`, 'record.id', 'page.id')
-              .selectAll('record')
+              .$call((builder) => readRecord(builder as unknown as Selecting, 'record'))
               .select(facts)
               .orderBy(`record.${sortColumn}`, direction)
               .orderBy('record.id', direction)
@@ -224,7 +232,7 @@ export function createResourceRepository<Row extends BaseRecord>(
     async find(id) {
       // Every single-item read runs this query: compiled once, not built and compiled per request.
       findById ??= withLiveParent(
-        db.selectFrom(table).selectAll().where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
+        readRecord(db.selectFrom(table)).where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
       ).compile();
       const parameters = findById.parameters.map((value) => (value === ID_PLACEHOLDER ? id : value));
       const { rows } = await db.executeQuery({ ...findById, queryId: createQueryId(), parameters });
@@ -243,13 +251,17 @@ export function createResourceRepository<Row extends BaseRecord>(
     },
 
     async insert(values) {
-      const row = await db.insertInto(table).values(values).returningAll().executeTakeFirstOrThrow();
+      const insert = db.insertInto(table).values(values);
+      const row = await (readColumns
+        ? insert.returning(readColumns as never)
+        : insert.returningAll()
+      ).executeTakeFirstOrThrow();
       return row as Row;
     },
 
     async withLockedRow(id, options, work) {
       return db.transaction().execute(async (transaction) => {
-        let select = transaction.selectFrom(table).selectAll().where('id', '=', id);
+        let select = readRecord(transaction.selectFrom(table)).where('id', '=', id);
         if (!options.includeDeleted) select = withLiveParent(select.where('deleted_at', 'is', null));
         const current = (await select.forUpdate().executeTakeFirst()) as Row | undefined;
         if (current === undefined) return undefined;
@@ -260,7 +272,9 @@ export function createResourceRepository<Row extends BaseRecord>(
               .updateTable(table)
               .set(changes)
               .where('id', '=', id)
-              .returningAll()
+              .$call((update) =>
+                readColumns ? update.returning(readColumns as never) : update.returningAll(),
+              )
               .executeTakeFirstOrThrow();
             return row as Row;
           },

@@ -12,6 +12,8 @@ export function defineUserResource(revokeSessions: RevokeSessions) {
     routes: userRoutes,
     table: 'users',
     toApi: userToApi,
+    // Every column but the password hash: no read of the kit's ever carries it.
+    selectColumns: ['email', 'display_name', 'avatar_url', 'role', 'is_active', 'created_at', 'updated_at'],
     sortColumns: {
       createdAt: 'created_at',
       updatedAt: 'updated_at',

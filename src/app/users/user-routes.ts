@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type UserRecord, userToApi } from '../../auth/account.ts';
+import { type UserProfile, userToApi } from '../../auth/account.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
 import {
   assertIfMatch,
@@ -43,7 +43,7 @@ export function userImplementations(
     targetId: string,
     metadata?: Record<string, string>,
   ) => services.auditAdminAction(context, action, context.caller?.userId ?? null, targetId, { ...metadata });
-  const answer = (record: UserRecord | undefined) => {
+  const answer = (record: UserProfile | undefined) => {
     if (record === undefined) throw new AppError('NOT_FOUND', { message: 'User not found' });
     const data = userToApi(record);
     return { status: 200 as const, data, headers: { ETag: entityTag(data) } };
