@@ -347,7 +347,7 @@ describe('declared columns', () => {
     // id, deleted_at and the owner column are always read; secret_flag is not declared.
     const expected = ['created_at', 'deleted_at', 'id', 'priority', 'title', 'updated_at', 'user_id'];
     const keys = (record: object | undefined) => Object.keys(record ?? { missing: true }).sort();
-    const repository = createResourceRepository(t.database, narrow);
+    const repository = createResourceRepository(t.database.db, narrow);
     const inserted = await repository.insert({ title: 'columns-first', user_id: owner.user.id });
     assert.deepEqual(keys(inserted), expected);
     assert.deepEqual(keys(await repository.find(inserted.id)), expected);
@@ -383,7 +383,7 @@ describe('declared columns', () => {
 
   test('the users resource never reads the password hash', async () => {
     const users = createResourceRepository(
-      t.database,
+      t.database.db,
       defineUserResource(async () => {}),
     );
     const record = await users.find(owner.user.id);

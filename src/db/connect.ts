@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type CompiledQuery, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
@@ -22,12 +22,6 @@ export interface SqlSession {
 export interface DatabaseHandle {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Kysely<Database>;
-  /**
-   * Runs one query Kysely compiled, outside any transaction, and returns its rows: on PostgreSQL
-   * straight on the pool (the hot single-row reads skip the executor's layers), on PGlite through
-   * Kysely (its one connection is shared with sessions and transactions).
-   */
-  queryRows(query: CompiledQuery): Promise<unknown[]>;
   /** Runs `work` on one session held for its whole duration. */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Resolves when the database answers within `timeoutMs`, rejects otherwise. */
@@ -101,11 +95,6 @@ function connectPostgres(
   return {
     kind: 'postgres',
     db,
-    async queryRows(query) {
-      // The same call Kysely's driver makes (pg's type parsers, the pool's timeouts), minus its layers.
-      const result = await pool.query(query.sql, query.parameters as unknown[]);
-      return result.rows;
-    },
     async withSession(work) {
       const client = await pool.connect();
       try {
@@ -154,9 +143,6 @@ async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
   return {
     kind: 'pglite',
     db,
-    async queryRows(query) {
-      return (await db.executeQuery(query)).rows as unknown[];
-    },
     async withSession(work) {
       // Holding Kysely's single connection keeps every other query out while the session runs.
       return db.connection().execute(() =>

@@ -55,7 +55,7 @@ export function implementResource<Routes extends ResourceRouteSet, Row extends B
   definition: ResourceDefinition<Routes, Row>,
 ): ResourceHandlers<Routes> {
   const { routes, parent, ownerColumn } = definition;
-  const repository = createResourceRepository<Row>(database, definition);
+  const repository = createResourceRepository<Row>(database.db, definition);
   const toApi = (record: Row) => definition.toApi(record) as { id: string };
 
   function single(status: 200 | 201, record: Row, extra: Record<string, string> = {}): KitResult {

@@ -1,5 +1,4 @@
 import { type CompiledQuery, createQueryId, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { DatabaseHandle } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import type { CountMode } from '../protocol/cursor.ts';
 import { estimateRows } from './list-count.ts';
@@ -85,10 +84,9 @@ export interface ResourceRepository<Row extends BaseRecord> {
 
 /** Builds the repository of a resource definition. */
 export function createResourceRepository<Row extends BaseRecord>(
-  handle: DatabaseHandle,
+  database: Kysely<Database>,
   definition: ResourceDefinition<ResourceRouteSet, Row>,
 ): ResourceRepository<Row> {
-  const database = handle.db;
   // One cast at the seam: the kit's queries name tables and columns held in the definition.
   const db = database as unknown as Kysely<LooseDatabase>;
   const { table, parent } = definition;
@@ -237,7 +235,7 @@ export function createResourceRepository<Row extends BaseRecord>(
         readRecord(db.selectFrom(table)).where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
       ).compile();
       const parameters = findById.parameters.map((value) => (value === ID_PLACEHOLDER ? id : value));
-      const rows = await handle.queryRows({ ...findById, queryId: createQueryId(), parameters });
+      const { rows } = await db.executeQuery({ ...findById, queryId: createQueryId(), parameters });
       return rows[0] as Row | undefined;
     },
 

@@ -33,7 +33,7 @@ export function userImplementations(
   services: UserServices,
 ): Implementations<UsersContract> {
   const resource = defineUserResource(services.revokeSessions);
-  const repository = createResourceRepository(database, resource);
+  const repository = createResourceRepository(database.db, resource);
   const kit = implementResource(database, resource);
 
   type AdminAction = Parameters<UserServices['auditAdminAction']>[1];
