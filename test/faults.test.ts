@@ -196,7 +196,7 @@ describe('faults against tenet start, on PostgreSQL (PostgreSQL pass only)', { s
       assert.ok(unavailableAfter <= 5_000);
       assertUnavailable(health as ApiAnswer, 'health during the outage');
       assertUnavailable(await read(), 'a read during the outage');
-      // A single item is read on the pool without Kysely's executor: the same 503.
+      // A single item (the compiled find-by-id query) answers the same 503.
       assertUnavailable(await client.call('GET', `/api/users/${userId}`), 'a read by id during the outage');
       const written = await Promise.all(writes);
       for (const answer of written) {
