@@ -9,7 +9,8 @@
  *   bare baseline (bench/baseline.ts) as child processes; the load generator (autocannon's CLI, or wrk when
  *   installed) is a third process. With `taskset`, servers run on core 0 and the load on core 1.
  * - Every comparison alternates its two sides over interleaved rounds; only ratios within one run count.
- * - Prints one table and writes bench/results.json.
+ * - Prints one table and writes bench/results.json; `--only=P1,P3` runs just those measures and
+ *   leaves bench/results.json as it was.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -22,6 +23,30 @@ import pg from 'pg';
 
 const ROOT = join(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');
+const ALL_MEASURES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'];
+/** `--only=P1,P3`: just those measures (P7 takes P1's CPU per request, so it brings P1 along). */
+const ONLY = onlyMeasures(process.argv);
+const wanted = (measure: string) =>
+  ONLY === undefined || ONLY.has(measure) || (measure === 'P1' && ONLY.has('P7'));
+
+function onlyMeasures(argv: readonly string[]): Set<string> | undefined {
+  const index = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (index === -1) return undefined;
+  const arg = argv[index] ?? '';
+  const list = arg.includes('=') ? arg.slice('--only='.length) : (argv[index + 1] ?? '');
+  const measures = new Set(
+    list
+      .split(',')
+      .map((item) => item.trim().toUpperCase())
+      .filter(Boolean),
+  );
+  const unknown = [...measures].filter((measure) => !ALL_MEASURES.includes(measure));
+  if (measures.size === 0 || unknown.length > 0) {
+    console.error(`--only takes measures among ${ALL_MEASURES.join(', ')} (got "${list}")`);
+    process.exit(2);
+  }
+  return measures;
+}
 const ROWS = Number(process.env.BENCH_ROWS ?? (QUICK ? 50_000 : 1_000_000));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 4 : 10));
 const ROUNDS = QUICK ? 2 : 3;
@@ -452,142 +477,137 @@ async function main(): Promise<void> {
     await tenetLoad(`/api/users/${someUser}`, { seconds: 2 })();
     await baseLoad(`/users/${someUser}`)();
 
-    console.log('P1 authenticated GET by id vs bare…');
-    const p1 = await interleaved(tenetLoad(`/api/users/${someUser}`), baseLoad(`/users/${someUser}`));
-
-    console.log(`  ${Math.round(p1.a)} vs ${Math.round(p1.b)} req/s (${round2(p1.a / p1.b)}x)`);
-    const list = await getJson(`${tenet.url}/api/users?count=none`, cookie);
-    const countModes = list.status === 200;
-    console.log(`P2 list with exact total vs ${countModes ? 'count=none' : 'the bare list without count'}…`);
-    const p2 = await interleaved(
-      tenetLoad('/api/users?page=1'),
-      countModes ? tenetLoad('/api/users?page=1&count=none') : baseLoad('/users?page=1&count=none'),
-    );
-
-    console.log(`  ${Math.round(p2.a)} vs ${Math.round(p2.b)} req/s (${round2(p2.a / p2.b)}x)`);
-    console.log(`P3 page ${DEEP_PAGE} vs page 1, and cursor at depth…`);
-    const p3 = await interleaved(tenetLoad(`/api/users?page=${DEEP_PAGE}`), tenetLoad('/api/users?page=1'));
-    const deep = await getJson(`${tenet.url}/api/users?page=${DEEP_PAGE}`, cookie);
-    const cursor = (deep.body.data.pagination as { nextCursor?: string } | undefined)?.nextCursor;
-    let cursorPair: Pair | undefined;
-    if (cursor) {
-      cursorPair = await interleaved(
-        tenetLoad(`/api/users?cursor=${encodeURIComponent(cursor)}`),
-        tenetLoad('/api/users?page=1'),
-      );
-    }
-
-    console.log(`P5 RSS after ${RSS_SECONDS}s at ${CONNECTIONS} connections…`);
-    await runLoad({ url: `${tenet.url}/api/users/${someUser}`, headers, seconds: RSS_SECONDS / 2 }, tenet);
-    await runLoad({ url: `${tenet.url}/api/users?page=2`, headers, seconds: RSS_SECONDS / 2 }, tenet);
-    const rss = rssMB(tenet.child.pid);
-
-    console.log(`P4 reads during a flood of wrong-password logins (${FLOOD_CONNECTIONS} connections)…`);
-    const read = tenetLoad(`/api/users/${someUser}`, { connections: 10 });
-    const alone: LoadResult[] = [];
-    const during: LoadResult[] = [];
-    let floodRate = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      alone.push(await read());
-      const [reads, flood] = await Promise.all([
-        runLoad({ url: `${tenet.url}/api/users/${someUser}`, headers, connections: 10 }),
-        runLoad({
-          url: `${tenet.url}/api/auth/login`,
-          connections: FLOOD_CONNECTIONS,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: `seed-${SEED_TAG}-2@example.com`, password: 'wrong-password' }),
-        }),
-      ]);
-      during.push(reads);
-      floodRate += flood.rate / ROUNDS;
-    }
-    const p4 = {
-      tenet: mean(during.map((r) => r.rate)),
-      baseline: mean(alone.map((r) => r.rate)),
-      p99Ms: Math.max(...during.map((r) => r.p99)),
-    };
-    const rssAfterFlood = rssMB(tenet.child.pid);
-
-    const p7 = await measureRevocationCheck(p1.aCpu);
-
-    for (const server of servers.splice(0)) await server.stop();
-    console.log('P6 start to first 200 on the embedded database…');
-    const p6 = await measureStart();
-
-    const rowsLabel = `${ROWS.toLocaleString('en-US')} users + ${ROWS.toLocaleString('en-US')} posts${QUICK ? ' (--quick: fewer rows, shorter runs)' : ''}`;
-    const results = {
-      rows: rowsLabel,
-      P1: { ratio: round2(p1.a / p1.b), tenet: Math.round(p1.a), baseline: Math.round(p1.b) },
-      P2: { ratio: round2(p2.a / p2.b), tenet: Math.round(p2.a), baseline: Math.round(p2.b) },
-      P3: {
-        ratio: round2(p3.a / p3.b),
-        cursorRatio: cursorPair ? round2(cursorPair.a / cursorPair.b) : null,
-      },
-      P4: {
-        ratio: round2(p4.tenet / p4.baseline),
-        tenet: Math.round(p4.tenet),
-        baseline: Math.round(p4.baseline),
-        p99Ms: p4.p99Ms,
-      },
-      P5: { rssMB: rss },
-      P6: p6,
-      P7: { costPercent: p7 },
-    };
-    writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-
+    type Row = [string, string, string, string, string, string];
     const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-    const table = [
-      ['#', 'measure', 'figures', 'ratio', 'goal', ''],
-      [
+    const rowsLabel = `${ROWS.toLocaleString('en-US')} users + ${ROWS.toLocaleString('en-US')} posts${QUICK ? ' (--quick: fewer rows, shorter runs)' : ''}`;
+    const results: Record<string, unknown> = { rows: rowsLabel };
+    const table: Row[] = [['#', 'measure', 'figures', 'ratio', 'goal', '']];
+
+    let p1: Pair | undefined;
+    if (wanted('P1')) {
+      console.log('P1 authenticated GET by id vs bare…');
+      p1 = await interleaved(tenetLoad(`/api/users/${someUser}`), baseLoad(`/users/${someUser}`));
+      console.log(`  ${Math.round(p1.a)} vs ${Math.round(p1.b)} req/s (${round2(p1.a / p1.b)}x)`);
+      const ratio = round2(p1.a / p1.b);
+      results.P1 = { ratio, tenet: Math.round(p1.a), baseline: Math.round(p1.b) };
+      table.push([
         'P1',
         'GET /api/users/:id (cookie) vs bare',
-        `${results.P1.tenet} vs ${results.P1.baseline} req/s; ${p1.aCpu} vs ${p1.bCpu} µs CPU/req`,
-        `${results.P1.ratio}x`,
+        `${Math.round(p1.a)} vs ${Math.round(p1.b)} req/s; ${p1.aCpu} vs ${p1.bCpu} µs CPU/req`,
+        `${ratio}x`,
         '>= 0.85x',
-        met(results.P1.ratio >= 0.85),
-      ],
-      [
+        met(ratio >= 0.85),
+      ]);
+    }
+
+    if (wanted('P2')) {
+      const list = await getJson(`${tenet.url}/api/users?count=none`, cookie);
+      const countModes = list.status === 200;
+      console.log(
+        `P2 list with exact total vs ${countModes ? 'count=none' : 'the bare list without count'}…`,
+      );
+      const p2 = await interleaved(
+        tenetLoad('/api/users?page=1'),
+        countModes ? tenetLoad('/api/users?page=1&count=none') : baseLoad('/users?page=1&count=none'),
+      );
+      console.log(`  ${Math.round(p2.a)} vs ${Math.round(p2.b)} req/s (${round2(p2.a / p2.b)}x)`);
+      const ratio = round2(p2.a / p2.b);
+      results.P2 = { ratio, tenet: Math.round(p2.a), baseline: Math.round(p2.b) };
+      table.push([
         'P2',
         `list page 1, exact total vs ${countModes ? 'count=none' : 'bare, no count'}`,
-        `${results.P2.tenet} vs ${results.P2.baseline} req/s`,
-        `${results.P2.ratio}x`,
+        `${Math.round(p2.a)} vs ${Math.round(p2.b)} req/s`,
+        `${ratio}x`,
         '>= 0.5x',
-        met(results.P2.ratio >= 0.5),
-      ],
-      [
+        met(ratio >= 0.5),
+      ]);
+    }
+
+    if (wanted('P3')) {
+      console.log(`P3 page ${DEEP_PAGE} vs page 1, and cursor at depth…`);
+      const p3 = await interleaved(tenetLoad(`/api/users?page=${DEEP_PAGE}`), tenetLoad('/api/users?page=1'));
+      const deep = await getJson(`${tenet.url}/api/users?page=${DEEP_PAGE}`, cookie);
+      const cursor = (deep.body.data.pagination as { nextCursor?: string } | undefined)?.nextCursor;
+      let cursorPair: Pair | undefined;
+      if (cursor) {
+        cursorPair = await interleaved(
+          tenetLoad(`/api/users?cursor=${encodeURIComponent(cursor)}`),
+          tenetLoad('/api/users?page=1'),
+        );
+      }
+      const ratio = round2(p3.a / p3.b);
+      const cursorRatio = cursorPair ? round2(cursorPair.a / cursorPair.b) : null;
+      results.P3 = { ratio, cursorRatio };
+      table.push([
         'P3',
         `page ${DEEP_PAGE} vs page 1; cursor at page ${DEEP_PAGE + 1} vs page 1`,
         `${Math.round(p3.a)} vs ${Math.round(p3.b)} req/s; cursor ${cursorPair ? `${Math.round(cursorPair.a)} vs ${Math.round(cursorPair.b)}` : 'n/a'}`,
-        `${results.P3.ratio}x; ${results.P3.cursorRatio ?? 'n/a'}x`,
+        `${ratio}x; ${cursorRatio ?? 'n/a'}x`,
         '>= 0.5x; >= 0.9x',
-        met(results.P3.ratio >= 0.5 && (results.P3.cursorRatio ?? 0) >= 0.9),
-      ],
-      [
-        'P4',
-        `reads during ${FLOOD_CONNECTIONS}-connection login flood vs alone`,
-        `${results.P4.tenet} vs ${results.P4.baseline} req/s, p99 ${p4.p99Ms} ms; logins ${Math.round(floodRate)}/s`,
-        `${results.P4.ratio}x`,
-        '>= 0.5x, p99 < 50 ms',
-        met(results.P4.ratio >= 0.5 && p4.p99Ms < 50),
-      ],
-      [
+        met(ratio >= 0.5 && (cursorRatio ?? 0) >= 0.9),
+      ]);
+    }
+
+    if (wanted('P5')) {
+      console.log(`P5 RSS after ${RSS_SECONDS}s at ${CONNECTIONS} connections…`);
+      await runLoad({ url: `${tenet.url}/api/users/${someUser}`, headers, seconds: RSS_SECONDS / 2 }, tenet);
+      await runLoad({ url: `${tenet.url}/api/users?page=2`, headers, seconds: RSS_SECONDS / 2 }, tenet);
+      const rss = rssMB(tenet.child.pid);
+      results.P5 = { rssMB: rss };
+      table.push([
         'P5',
         `RSS after ${RSS_SECONDS}s at ${CONNECTIONS} connections`,
-        `${rss} MB (${rssAfterFlood} MB after the login floods)`,
+        `${rss} MB`,
         '',
         '< 200 MB',
         met(rss < 200),
-      ],
-      [
-        'P6',
-        'start to first 200, embedded, fresh / existing',
-        `${p6.freshMs ?? 'failed'} ms / ${p6.existingMs ?? 'failed'} ms`,
-        '',
-        '< 2000 ms',
-        met((p6.freshMs ?? Infinity) < 2000 && (p6.existingMs ?? Infinity) < 2000),
-      ],
-      [
+      ]);
+    }
+
+    if (wanted('P4')) {
+      console.log(`P4 reads during a flood of wrong-password logins (${FLOOD_CONNECTIONS} connections)…`);
+      const read = tenetLoad(`/api/users/${someUser}`, { connections: 10 });
+      const alone: LoadResult[] = [];
+      const during: LoadResult[] = [];
+      let floodRate = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        alone.push(await read());
+        const [reads, flood] = await Promise.all([
+          runLoad({ url: `${tenet.url}/api/users/${someUser}`, headers, connections: 10 }),
+          runLoad({
+            url: `${tenet.url}/api/auth/login`,
+            connections: FLOOD_CONNECTIONS,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: `seed-${SEED_TAG}-2@example.com`, password: 'wrong-password' }),
+          }),
+        ]);
+        during.push(reads);
+        floodRate += flood.rate / ROUNDS;
+      }
+      const p4 = {
+        tenet: mean(during.map((r) => r.rate)),
+        baseline: mean(alone.map((r) => r.rate)),
+        p99Ms: Math.max(...during.map((r) => r.p99)),
+      };
+      const ratio = round2(p4.tenet / p4.baseline);
+      results.P4 = { ratio, tenet: Math.round(p4.tenet), baseline: Math.round(p4.baseline), p99Ms: p4.p99Ms };
+      table.push([
+        'P4',
+        `reads during ${FLOOD_CONNECTIONS}-connection login flood vs alone`,
+        `${Math.round(p4.tenet)} vs ${Math.round(p4.baseline)} req/s, p99 ${p4.p99Ms} ms; logins ${Math.round(floodRate)}/s`,
+        `${ratio}x`,
+        '>= 0.5x, p99 < 50 ms',
+        met(ratio >= 0.5 && p4.p99Ms < 50),
+      ]);
+      const p5Row = table.find((row) => row[0] === 'P5');
+      if (p5Row) p5Row[2] += ` (${rssMB(tenet.child.pid)} MB after the login floods)`;
+    }
+
+    if (wanted('P7') && p1) {
+      const p7 = await measureRevocationCheck(p1.aCpu);
+      results.P7 = { costPercent: p7 };
+      table.push([
         'P7',
         'revocation check, share of a GET by id',
         p7 === null
@@ -596,12 +616,34 @@ async function main(): Promise<void> {
         '',
         '<= 2 %',
         p7 === null ? 'n/a' : `${p7} % ${met(p7 <= 2)}`,
-      ],
-    ];
+      ]);
+    }
+
+    for (const server of servers.splice(0)) await server.stop();
+    if (wanted('P6')) {
+      console.log('P6 start to first 200 on the embedded database…');
+      const p6 = await measureStart();
+      results.P6 = p6;
+      table.push([
+        'P6',
+        'start to first 200, embedded, fresh / existing',
+        `${p6.freshMs ?? 'failed'} ms / ${p6.existingMs ?? 'failed'} ms`,
+        '',
+        '< 2000 ms',
+        met((p6.freshMs ?? Infinity) < 2000 && (p6.existingMs ?? Infinity) < 2000),
+      ]);
+    }
+
+    table.sort((a, b) => (a[0] === '#' ? -1 : b[0] === '#' ? 1 : a[0].localeCompare(b[0])));
+    // A partial run (--only) never replaces the full run's figures.
+    if (ONLY === undefined)
+      writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const widths = table[0]?.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
     for (const row of table)
       console.log(row.map((cell, column) => cell.padEnd(widths?.[column] ?? 0)).join(' | '));
-    console.log(`rows: ${rowsLabel}; written to bench/results.json`);
+    console.log(
+      `rows: ${rowsLabel}; ${ONLY === undefined ? 'written to bench/results.json' : `--only ${[...ONLY].join(',')}: bench/results.json left as it was`}`,
+    );
   } finally {
     for (const server of servers) await server.stop();
     await admin.query(`drop database if exists ${scratch} with (force)`);
