@@ -3,8 +3,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { connectDatabase } from '../src/db/connect.ts';
-import { initialClusterFile, restoreInitialCluster, writeInitialCluster } from '../src/db/initial-cluster.ts';
+import { connectDatabase, pgliteHandle } from '../src/db/connect.ts';
+import {
+  initialClusterFile,
+  migratedClusterFile,
+  restoreInitialCluster,
+  writeInitialCluster,
+  writeMigratedCluster,
+} from '../src/db/initial-cluster.ts';
 import { loadMigrations, migrateUp } from '../src/db/migrate.ts';
 import { EMBEDDED_SHARED_BUFFERS, openPglite } from '../src/db/pglite.ts';
 import { temporaryDirectory } from './helpers.ts';
@@ -42,7 +48,7 @@ describe('the pre-initialised embedded cluster', () => {
     assert.equal(readFileSync(join(dataDir, 'global', 'pg_control')).readInt32LE(16), SHUT_DOWN);
     assert.equal(statSync(dataDir).mode & 0o777, 0o700);
     assert.equal(statSync(join(dataDir, 'PG_VERSION')).mode & 0o777, 0o600);
-    const pglite = await openPglite(dataDir, cluster);
+    const pglite = await openPglite(dataDir, { clusterFile: cluster });
     try {
       const tables = await pglite.query(
         "select table_name from information_schema.tables where table_schema = 'public'",
@@ -86,6 +92,60 @@ describe('the pre-initialised embedded cluster', () => {
     }
   });
 
+  test('a new folder opened for the migrations the build applied starts with them, dated now', async () => {
+    const migrations = loadMigrations();
+    const migratedFile = join(dir.path, 'migrated.tar.gz');
+    await writeMigratedCluster(migrations, migratedFile, cluster);
+    const opened = Date.now();
+    const dataDir = join(dir.path, 'premigrated');
+    const handle = pgliteHandle(
+      await openPglite(dataDir, { migrations, migratedFile, clusterFile: cluster }),
+      () => {},
+    );
+    try {
+      assert.deepEqual(await migrateUp(handle, migrations), [], 'nothing is left to apply');
+      const applied = await handle.withSession((session) =>
+        session.query<{ name: string; applied_at: Date }>(
+          'select name, applied_at from tenet_migrations order by name',
+        ),
+      );
+      assert.deepEqual(
+        applied.map((row) => row.name),
+        migrations.map((migration) => migration.name),
+      );
+      // Applied at build time; they count as applied when this folder was made.
+      for (const row of applied) assert.ok(row.applied_at.getTime() >= opened - 1_000, row.name);
+      const [user] = await handle.withSession((session) =>
+        session.query<{ id: string }>(
+          "insert into users (email, password_hash, display_name) values ('new@example.com', 'x', 'New') returning id",
+        ),
+      );
+      assert.match(user?.id ?? '', /^[0-9a-f-]{36}$/, 'the schema and uuid-ossp are there');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  test('other migrations than the build applied start from the plain cluster, with nothing applied', async () => {
+    const migrations = loadMigrations();
+    const edited = migrations.map((migration, index) =>
+      index === 0 ? { ...migration, checksum: 'edited' } : migration,
+    );
+    assert.notEqual(migratedClusterFile(edited), migratedClusterFile(migrations));
+    assert.match(migratedClusterFile(migrations), /pglite-\d+\.\d+-migrated-[0-9a-f]{12}\.tar\.gz$/);
+    // No build made a cluster for the edited list: the lookup by its name finds nothing.
+    const dataDir = join(dir.path, 'other-migrations');
+    const pglite = await openPglite(dataDir, { migrations: edited, clusterFile: cluster });
+    try {
+      const tables = await pglite.query(
+        "select table_name from information_schema.tables where table_schema = 'public'",
+      );
+      assert.deepEqual(tables.rows, []);
+    } finally {
+      await pglite.close();
+    }
+  });
+
   test("the build's cluster serves every patch release of its PGlite minor version", () => {
     assert.equal(initialClusterFile('0.5.16'), initialClusterFile('0.5.17'));
     assert.notEqual(initialClusterFile('0.5.16'), initialClusterFile('0.6.0'));
@@ -124,7 +184,7 @@ describe('the pre-initialised embedded cluster', () => {
 
   test('without a cluster, a new folder gets an ordinary initdb', async () => {
     const dataDir = join(dir.path, 'initdb');
-    const pglite = await openPglite(dataDir, join(dir.path, 'no-such-cluster.tar.gz'));
+    const pglite = await openPglite(dataDir, { clusterFile: join(dir.path, 'no-such-cluster.tar.gz') });
     try {
       assert.deepEqual((await pglite.query('select 1 as one')).rows, [{ one: 1 }]);
     } finally {
@@ -141,7 +201,7 @@ describe('the pre-initialised embedded cluster', () => {
       tarball(tarEntry('PG_VERSION', Buffer.from('9\n')), tarEntry('base/', undefined, '5')),
     );
     const dataDir = join(dir.path, 'replaced');
-    const pglite = await openPglite(dataDir, unusable);
+    const pglite = await openPglite(dataDir, { clusterFile: unusable });
     try {
       assert.deepEqual((await pglite.query('select 1 as one')).rows, [{ one: 1 }]);
       assert.notEqual(readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim(), '9');

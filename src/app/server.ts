@@ -3,7 +3,7 @@ import { ensureAdmin } from '../auth/admin.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
-import { migrateUp } from '../db/migrate.ts';
+import { loadMigrations, migrateUp } from '../db/migrate.ts';
 import { drainRefusedBodies } from '../http/drain.ts';
 import { buildApp, type ReferenceAppOptions } from './app.ts';
 
@@ -43,10 +43,12 @@ export async function startServer(
   config: Config,
   extensions: Omit<ReferenceAppOptions, 'database'> = {},
 ): Promise<RunningServer> {
-  const database = await connectDatabase(config.database);
+  const migrations = loadMigrations();
+  // A new embedded folder can start with these already applied (built by `npm run build`).
+  const database = await connectDatabase(config.database, undefined, { startFrom: migrations });
   let adminOutcome: string | undefined;
   try {
-    await migrateUp(database);
+    await migrateUp(database, migrations);
     if (config.admin) adminOutcome = await bootstrapAdmin(database, config.admin);
   } catch (error) {
     await database.close();

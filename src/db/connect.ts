@@ -3,6 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
+import type { Migration } from './migrate.ts';
 import {
   assertChannel,
   listenPostgres,
@@ -36,14 +37,24 @@ export interface DatabaseLogger {
   warn(details: Record<string, unknown>, message: string): void;
 }
 
+/** How a new embedded folder is created. */
+export interface ConnectOptions {
+  /**
+   * The migrations the caller applies first, right after connecting (tenet's own): a new embedded
+   * folder then starts from the build's cluster that already has them, when there is one.
+   */
+  startFrom?: readonly Migration[];
+}
+
 /** Connects to the configured database: PGlite (on disk or in memory) or PostgreSQL through a pool. */
 export async function connectDatabase(
   config: DatabaseConfig,
   logger?: DatabaseLogger,
+  options: ConnectOptions = {},
 ): Promise<DatabaseHandle> {
   return config.kind === 'postgres'
     ? connectPostgres(config.url, config.poolSize, logger, config.directUrl)
-    : connectPglite(config.kind === 'memory' ? 'memory://' : config.dataDir);
+    : connectPglite(config.kind === 'memory' ? 'memory://' : config.dataDir, options);
 }
 
 async function ping(db: Kysely<Database>, timeoutMs: number): Promise<void> {
@@ -125,7 +136,7 @@ function connectPostgres(
   };
 }
 
-async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
+async function connectPglite(dataDir: string, options: ConnectOptions): Promise<DatabaseHandle> {
   // PGlite has one writer: a second process on the same folder would lose or corrupt data.
   const release =
     dataDir === 'memory://' ? () => {} : acquireEmbeddedLock(dataDir, process.argv.slice(2).join(' '));
@@ -133,11 +144,16 @@ async function connectPglite(dataDir: string): Promise<DatabaseHandle> {
   try {
     // Loaded here, not at the top: a PostgreSQL deployment never loads the embedded database.
     const { openPglite } = await import('./pglite.ts');
-    pglite = await openPglite(dataDir);
+    pglite = await openPglite(dataDir, { migrations: options.startFrom });
   } catch (error) {
     release();
     throw error;
   }
+  return pgliteHandle(pglite, release);
+}
+
+/** The handle of an open PGlite; `release` runs after it is closed (the folder's lock). */
+export function pgliteHandle(pglite: PGlite, release: () => void): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   let closed = false;
   return {

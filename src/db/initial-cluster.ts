@@ -5,12 +5,14 @@
  * in it: the migrations still run at start). A new data folder is unpacked from it, and a
  * missing, unreadable or unusable tarball means an ordinary initdb instead.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import type { Migration } from './migrate.ts';
 
 /** The version of the PGlite installed beside tenet. */
 export function pgliteVersion(): string {
@@ -32,6 +34,41 @@ export function initialClusterFile(version: string = pgliteVersion()): string {
   return fileURLToPath(new URL(`../../dist/db/pglite-${minor}-cluster.tar.gz`, import.meta.url));
 }
 
+/** What a migrated cluster holds: the names and checksums of its migrations, in order. */
+interface AppliedMigration {
+  name: string;
+  checksum: string;
+}
+
+/**
+ * The cluster with `migrations` applied (tenet's own, at build time), beside the plain one and
+ * named by a hash of their names and checksums: an edited or added migration names another file,
+ * so a stale cluster is never used; it is simply not found.
+ */
+export function migratedClusterFile(
+  migrations: readonly AppliedMigration[],
+  version: string = pgliteVersion(),
+): string {
+  const hash = createHash('sha256');
+  for (const { name, checksum } of migrations) hash.update(`${name}\0${checksum}\n`);
+  const plain = initialClusterFile(version);
+  return plain.replace(/-cluster\.tar\.gz$/, `-migrated-${hash.digest('hex').slice(0, 12)}.tar.gz`);
+}
+
+/** Writes a cleanly closed cluster folder as a gzipped tarball (PGlite's own dump). */
+async function dumpCluster(dataDir: string, file: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  // noInitDb: the folder is mounted and dumped without starting PostgreSQL on it again.
+  const reader = await PGlite.create(dataDir, { noInitDb: true });
+  try {
+    const tarball = await reader.dumpDataDir('gzip');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, new Uint8Array(await tarball.arrayBuffer()));
+  } finally {
+    await reader.close();
+  }
+}
+
 /** Creates a cluster with PGlite's own initdb, closes it cleanly and writes it as a gzipped tarball. */
 export async function writeInitialCluster(file: string = initialClusterFile()): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -40,15 +77,35 @@ export async function writeInitialCluster(file: string = initialClusterFile()): 
     const dataDir = join(scratch, 'pgdata');
     // A clean close writes the shutdown checkpoint, so the copy starts without crash recovery.
     await (await PGlite.create(dataDir)).close();
-    // noInitDb: the folder is mounted and dumped without starting PostgreSQL on it again.
-    const reader = await PGlite.create(dataDir, { noInitDb: true });
+    await dumpCluster(dataDir, file);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the cluster of {@link migratedClusterFile}: the plain cluster (or initdb) with
+ * `migrations` applied by the same runner as at start, closed cleanly.
+ */
+export async function writeMigratedCluster(
+  migrations: readonly Migration[],
+  file: string = migratedClusterFile(migrations),
+  plainCluster?: string,
+): Promise<void> {
+  const { openPglite } = await import('./pglite.ts');
+  const { pgliteHandle } = await import('./connect.ts');
+  const { migrateUp } = await import('./migrate.ts');
+  const scratch = await mkdtemp(join(tmpdir(), 'tenet-cluster-'));
+  try {
+    const dataDir = join(scratch, 'pgdata');
+    const pglite = await openPglite(dataDir, { clusterFile: plainCluster });
+    const handle = pgliteHandle(pglite, () => {});
     try {
-      const tarball = await reader.dumpDataDir('gzip');
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, new Uint8Array(await tarball.arrayBuffer()));
+      await migrateUp(handle, migrations);
     } finally {
-      await reader.close();
+      await handle.close();
     }
+    await dumpCluster(dataDir, file);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { restoreInitialCluster } from './initial-cluster.ts';
+import { initialClusterFile, migratedClusterFile, restoreInitialCluster } from './initial-cluster.ts';
+import { MIGRATIONS_TABLE, type Migration } from './migrate.ts';
 
 /**
  * The embedded database's buffer cache. initdb sizes it at 128 MB, and PGlite zeroes all of its
@@ -18,16 +19,38 @@ function create(dataDir: string): Promise<PGlite> {
   });
 }
 
+/** Where a new embedded folder comes from. */
+export interface OpenOptions {
+  /** The plain pre-initialised cluster; by default the one the build made for the installed PGlite. */
+  clusterFile?: string;
+  /**
+   * The migrations the caller applies first: a new folder starts from the build's cluster with
+   * exactly these applied (migratedClusterFile), when the build made one, sparing their run.
+   */
+  migrations?: readonly Migration[];
+  /** The cluster with `migrations` applied; by default the one the build named after them. */
+  migratedFile?: string;
+}
+
 /**
  * Opens the embedded database (`memory://` or a folder). A folder that does not exist yet is
- * unpacked from the build's pre-initialised cluster (`clusterFile`, by default the one made for the
- * installed PGlite), sparing initdb; without one, PGlite runs initdb as before.
+ * unpacked from a cluster the build made: the one with the caller's first migrations applied, else
+ * the plain pre-initialised one, sparing initdb; without either, PGlite runs initdb as before.
  */
-export async function openPglite(dataDir: string, clusterFile?: string): Promise<PGlite> {
+export async function openPglite(dataDir: string, options: OpenOptions = {}): Promise<PGlite> {
+  const fresh = dataDir !== 'memory://' && !existsSync(dataDir);
+  const migrated =
+    fresh &&
+    options.migrations !== undefined &&
+    options.migrations.length > 0 &&
+    restoreInitialCluster(dataDir, options.migratedFile ?? migratedClusterFile(options.migrations));
   const restored =
-    dataDir !== 'memory://' && !existsSync(dataDir) && restoreInitialCluster(dataDir, clusterFile);
+    migrated || (fresh && restoreInitialCluster(dataDir, options.clusterFile ?? initialClusterFile()));
   try {
-    return await create(dataDir);
+    const pglite = await create(dataDir);
+    // The migrations were applied when the build ran: they count as applied now, in this folder.
+    if (migrated) await pglite.query(`update ${MIGRATIONS_TABLE} set applied_at = now()`);
+    return pglite;
   } catch (error) {
     if (!restored) throw error;
     // A cluster this PGlite cannot start (a damaged build): it holds nothing yet, so start over.
