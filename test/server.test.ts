@@ -9,7 +9,7 @@ import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { z } from 'zod';
 import { startServer } from '../src/app/server.ts';
 import { V8_BOUNDS } from '../src/cli/runtime-tuning.ts';
-import { initialClusterFile } from '../src/db/initial-cluster.ts';
+import { initialClusterFile, migratedClusterFile } from '../src/db/initial-cluster.ts';
 import { loadMigrations } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
@@ -84,6 +84,9 @@ describe('tenet start', () => {
       // Once built, a first start unpacks the build's cluster (a 0700 folder) instead of running initdb.
       if (existsSync(initialClusterFile())) {
         assert.equal(statSync(join(dir.path, '.tenet', 'pgdata')).mode & 0o777, 0o700);
+        // The build also made the cluster with tenet's migrations applied, under the name that
+        // `tenet start` looks up for the migrations it runs (so a first start skips running them).
+        assert.ok(existsSync(migratedClusterFile(loadMigrations())), 'the migrated cluster was built');
       }
 
       // Write a row behind the server's back, then restart it on the same folder.

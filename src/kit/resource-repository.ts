@@ -91,10 +91,9 @@ export function createResourceRepository<Row extends BaseRecord>(
   const db = database as unknown as Kysely<LooseDatabase>;
   const { table, parent } = definition;
   const searchColumns = definition.searchColumns ?? [];
-  // The declared columns (never a client's input), or all of them.
+  // The record's columns: the declared ones (from the definition, never a client's input), or all.
   const { readColumns } = definition;
   type Selecting = SelectQueryBuilder<LooseDatabase, string, object>;
-  /** Selects the record's columns: the declared ones (from the definition, never a client), or all. */
   const readRecord = (builder: Selecting, prefix?: string): Selecting =>
     readColumns === undefined
       ? builder.selectAll(prefix as never)
@@ -252,6 +251,7 @@ export function createResourceRepository<Row extends BaseRecord>(
 
     async insert(values) {
       const insert = db.insertInto(table).values(values);
+      // The same columns as every read (Kysely's types keep the two returning forms apart).
       const row = await (readColumns
         ? insert.returning(readColumns as never)
         : insert.returningAll()
