@@ -83,7 +83,7 @@ function arbitraryFor(schema: z.ZodType, asText: boolean): fc.Arbitrary<unknown>
   }
 }
 
-/** Values that break the rules: wrong types, boundaries, NUL, prototype keys, huge numbers. */
+/** Values that break the rules: wrong types, boundaries, NUL, lone surrogates, prototype keys, huge numbers. */
 const hostile = fc.oneof(
   fc.jsonValue(),
   fc.constantFrom(
@@ -91,6 +91,8 @@ const hostile = fc.oneof(
     ' ',
     '\u0000',
     'a\u0000b',
+    '\ud800',
+    'a\udfffb',
     '__proto__',
     'constructor',
     '-1',

@@ -251,6 +251,27 @@ describe('malformed requests', () => {
     assertFailure(await post(`/api/test/widgets/${ID}?mode=%00`, { name: 'a' }), 400, 'VALIDATION_ERROR');
     assertFailure(await post('/api/test/widgets/%00', { name: 'a' }), 400, 'INVALID_INPUT');
   });
+
+  test('an unpaired surrogate in a string: 400, never stored as U+FFFD', async () => {
+    // UTF-8 cannot encode a lone surrogate: the driver would store U+FFFD and answer other text.
+    const body = assertFailure(
+      await post(`/api/test/widgets/${ID}`, { name: 'a\ud800b' }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    assert.deepEqual(body.error.details, { name: ['Must be well-formed Unicode (no unpaired surrogates)'] });
+    const both = assertFailure(
+      await post(`/api/test/widgets/${ID}`, { name: '\udc00', address: { city: 'x\u0000', zip: '1' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    assert.deepEqual(both.error.details, {
+      name: ['Must be well-formed Unicode (no unpaired surrogates)'],
+      'address.city': ['Must not contain NUL characters'],
+    });
+    // A surrogate pair (an emoji) is well formed and accepted.
+    assert.equal((await post(`/api/test/widgets/${ID}`, { name: 'ok \ud83d\ude00' })).statusCode, 201);
+  });
 });
 
 describe('validation', () => {

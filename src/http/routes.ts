@@ -11,8 +11,7 @@ import type {
   RouteImplementation,
 } from '../protocol/handler.ts';
 import {
-  fieldDetails,
-  findNulStrings,
+  findUnstorableStrings,
   type InputPart,
   noQuerySchema,
   validationError,
@@ -44,12 +43,10 @@ function parsePart(part: InputPart, declared: z.ZodType | undefined, value: unkn
   // A route without a query takes none: an unknown parameter is refused as on a route that has one.
   const schema = declared ?? (part === 'query' ? noQuerySchema : undefined);
   if (schema === undefined) return {};
-  const nul = findNulStrings(value);
-  if (nul.length > 0) {
-    // Postgres cannot store NUL in text; refusing it here keeps it from becoming a 500.
-    throw new AppError(part === 'params' ? 'INVALID_INPUT' : 'VALIDATION_ERROR', {
-      details: fieldDetails(nul, 'Must not contain NUL characters'),
-    });
+  // NUL would be a 500 from Postgres, a lone surrogate stored as U+FFFD: both refused here.
+  const unstorable = findUnstorableStrings(value);
+  if (unstorable !== undefined) {
+    throw new AppError(part === 'params' ? 'INVALID_INPUT' : 'VALIDATION_ERROR', { details: unstorable });
   }
   if (part === 'body' && !isPlainObject(value)) {
     throw new AppError('INVALID_INPUT', { message: 'Request body must be a JSON object' });

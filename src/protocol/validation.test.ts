@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { findNulStrings, validationError } from './validation.ts';
+import { findUnstorableStrings, NUL_MESSAGE, SURROGATE_MESSAGE, validationError } from './validation.ts';
 
 const schema = z.strictObject({
   email: z.email(),
@@ -36,11 +36,16 @@ test('a bad path parameter is INVALID_INPUT', () => {
   assert.equal(errorFor({}, 'params').code, 'INVALID_INPUT');
 });
 
-test('findNulStrings walks strings, arrays and keys', () => {
-  assert.deepEqual(findNulStrings({ a: 'ok', b: ['x', 'y\u0000'], c: { d: '\u0000' }, 'k\u0000': 1 }), [
-    'b.1',
-    'c.d',
-    'k\u0000',
-  ]);
-  assert.deepEqual(findNulStrings({ a: 1, b: null, c: true }), []);
+test('findUnstorableStrings walks strings, arrays and keys: NUL and unpaired surrogates', () => {
+  assert.deepEqual(
+    findUnstorableStrings({
+      a: 'ok',
+      b: ['x', 'y\u0000'],
+      c: { d: '\u0000', e: 'lone \udfff' },
+      'k\u0000': 1,
+      pair: '\ud83d\ude00',
+    }),
+    { 'b.1': [NUL_MESSAGE], 'c.d': [NUL_MESSAGE], 'c.e': [SURROGATE_MESSAGE], 'k\u0000': [NUL_MESSAGE] },
+  );
+  assert.equal(findUnstorableStrings({ a: 1, b: null, c: true, d: 'fine' }), undefined);
 });

@@ -56,13 +56,6 @@ export class DetailsBuilder {
   }
 }
 
-/** The same message for each of these fields, as capped `details`. */
-export function fieldDetails(fields: readonly string[], message: string): ErrorDetails {
-  const details = new DetailsBuilder();
-  for (const field of fields) details.add(field, message);
-  return details.build();
-}
-
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const key of path) {
@@ -110,19 +103,38 @@ export function tooDeepError(): AppError {
   });
 }
 
+/** Postgres cannot store NUL in text: refused rather than turned into a 500. */
+export const NUL_MESSAGE = 'Must not contain NUL characters';
+/** UTF-8 cannot encode a lone surrogate: the driver would store U+FFFD, silently other text. */
+export const SURROGATE_MESSAGE = 'Must be well-formed Unicode (no unpaired surrogates)';
+
+function unstorable(text: string): string | undefined {
+  if (text.includes('\u0000')) return NUL_MESSAGE;
+  return text.isWellFormed() ? undefined : SURROGATE_MESSAGE;
+}
+
 /**
- * Returns the paths of strings that contain a NUL character, which Postgres cannot store. Walks
- * with an explicit stack, and throws INVALID_INPUT past {@link MAX_INPUT_DEPTH} levels, so no input
- * can exhaust the call stack.
+ * Finds the strings (values and keys) that cannot be stored as sent: a NUL character, or an
+ * unpaired surrogate. Returns their details (field: message), or undefined when there are none.
+ * Walks with an explicit stack, and throws INVALID_INPUT past {@link MAX_INPUT_DEPTH} levels, so no
+ * input can exhaust the call stack.
  */
-export function findNulStrings(value: unknown): string[] {
-  const found: string[] = [];
+export function findUnstorableStrings(value: unknown): ErrorDetails | undefined {
+  // Made on the first problem only: this runs on every request.
+  let details: DetailsBuilder | undefined;
+  const report = (path: readonly string[], message: string) => {
+    details ??= new DetailsBuilder();
+    details.add(fieldName(path), message);
+  };
   const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const { value: current, path } = entry;
-    if (path.at(-1)?.includes('\u0000')) found.push(fieldName(path));
+    const key = path.at(-1);
+    const keyProblem = key === undefined ? undefined : unstorable(key);
+    if (keyProblem) report(path, keyProblem);
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) found.push(fieldName(path));
+      const problem = unstorable(current);
+      if (problem) report(path, problem);
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
@@ -132,9 +144,9 @@ export function findNulStrings(value: unknown): string[] {
       : Object.entries(current);
     // Pushed last to first, so fields are reported in the order they were sent.
     for (let index = items.length - 1; index >= 0; index -= 1) {
-      const [key, item] = items[index] as readonly [string, unknown];
-      stack.push({ value: item, path: [...path, key] });
+      const [itemKey, item] = items[index] as readonly [string, unknown];
+      stack.push({ value: item, path: [...path, itemKey] });
     }
   }
-  return found;
+  return details?.build();
 }
