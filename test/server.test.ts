@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -13,52 +11,8 @@ import { initialClusterFile, migratedClusterFile } from '../src/db/initial-clust
 import { loadMigrations } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
+import { freePort, runCli, startCli, stopProcess } from './cli-process.ts';
 import { createTestDatabase, temporaryDirectory, testConfig } from './helpers.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'tenet.js');
-
-/** Starts `tenet start` in a folder and resolves with the process once it listens. */
-async function startCli(cwd: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'start'], {
-    cwd,
-    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  // Generous: a fresh embedded cluster on a loaded CI machine takes tens of seconds (speed is the bench's).
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Server listening')) {
-    if (child.exitCode !== null) throw new Error(`tenet start exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`tenet start did not listen in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, output: () => output };
-}
-
-async function stopCli(child: ChildProcess): Promise<number | null> {
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const [code] = await exited;
-  return code as number | null;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('tenet start', () => {
   test('serves health on the embedded database with no set-up, keeps data across a restart, exits 0 on SIGTERM', async () => {
@@ -76,7 +30,7 @@ describe('tenet start', () => {
         for (const { flag } of V8_BOUNDS) assert.ok(argv.includes(flag), argv.join(' '));
         assert.match(readFileSync(`/proc/${first.child.pid}/environ`, 'utf8'), /(^|\0)MALLOC_ARENA_MAX=2\0/);
       }
-      assert.equal(await stopCli(first.child), 0, first.output());
+      assert.equal(await stopProcess(first.child), 0, first.output());
       assert.match(first.output(), /shutting down/);
 
       // Secrets generated for development are private to the owner.
@@ -98,7 +52,7 @@ describe('tenet start', () => {
 
       const second = await startCli(dir.path, port);
       assert.equal((await fetch(`http://127.0.0.1:${port}/api/health`)).status, 200);
-      assert.equal(await stopCli(second.child), 0, second.output());
+      assert.equal(await stopProcess(second.child), 0, second.output());
 
       const reopened = await PGlite.create(join(dir.path, '.tenet', 'pgdata'), { extensions: { uuid_ossp } });
       const rows = await reopened.query<{ email: string }>('select email from users');
@@ -119,16 +73,10 @@ describe('tenet start', () => {
   test('an invalid configuration refuses to start and names the variable', async () => {
     const dir = temporaryDirectory();
     try {
-      const child = spawn(process.execPath, [BIN, 'start'], {
-        cwd: dir.path,
-        env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      // No variables at all: production requires them (runCli's defaults are overridden).
+      const { code, stderr } = await runCli(dir.path, ['start'], {
+        env: { NODE_ENV: 'production', LOG_LEVEL: 'info' },
       });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      const [code] = await once(child, 'exit');
       assert.equal(code, 1);
       assert.match(stderr, /DATABASE_URL is required in production/);
       assert.match(stderr, /JWT_SECRET is required in production/);
