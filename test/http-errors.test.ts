@@ -79,6 +79,19 @@ const routes = moduleOf({
   breach: failing('/api/test/breach', async () => {
     return { status: 201, data: {} } as never;
   }),
+  // Declares `name` and leaves it out: a breach of the contract the serializer must not paper over.
+  incomplete: implement(
+    defineRoute({
+      method: 'GET',
+      path: '/api/test/incomplete',
+      summary: 'answers without a declared field',
+      tags: ['test'],
+      access: 'public',
+      responses: { 200: z.object({ id: z.string(), name: z.string() }) },
+      errors: [],
+    }),
+    async () => ({ status: 200, data: { id: ID } as { id: string; name: string } }),
+  ),
   deleteWidget: implement(
     defineRoute({
       method: 'DELETE',
@@ -372,5 +385,43 @@ describe('failures stay generic', () => {
 
   test('a handler that breaks its own contract: 500, nothing half-sent', async () => {
     assertFailure(await post('/api/test/breach', {}), 500, 'INTERNAL_ERROR');
+    assertFailure(await test_.app.inject('/api/test/incomplete'), 500, 'INTERNAL_ERROR');
+  });
+});
+
+describe('answers in production: written by the compiled serializer, without the Zod check', () => {
+  let production: TestApp;
+  before(async () => {
+    production = await buildTestApp({
+      modules: [routes],
+      // DATABASE_URL only satisfies production's rule: the test's own database is used.
+      environment: {
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://tenet.example.test',
+        DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+      },
+    });
+  });
+  after(async () => {
+    await production.close();
+  });
+
+  test('only declared fields are written, as JSON', async () => {
+    const response = await production.app.inject({
+      method: 'POST',
+      url: `/api/test/widgets/${ID}`,
+      headers: { 'content-type': 'application/json' },
+      payload: { name: 'gear' },
+    });
+    assert.equal(response.statusCode, 201);
+    assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+    const body = response.json();
+    assert.deepEqual(Object.keys(body), ['success', 'data', 'meta']);
+    assert.deepEqual(body.data, { id: ID, name: 'gear' });
+    assert.doesNotMatch(response.body, /internal|secret/);
+  });
+
+  test('an answer missing a declared field: 500, nothing half-sent', async () => {
+    assertFailure(await production.app.inject('/api/test/incomplete'), 500, 'INTERNAL_ERROR');
   });
 });

@@ -142,7 +142,13 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
     for (const service of services) await service.close?.();
   });
 
-  registerRoutes(app, routes, options.authenticate ?? publicOnly, config.publicOrigins);
+  registerRoutes(
+    app,
+    routes,
+    options.authenticate ?? publicOnly,
+    config.publicOrigins,
+    config.env !== 'production',
+  );
   registerDocs(app, appDocument(options.contract, options.document));
   await registerConsole(app);
 

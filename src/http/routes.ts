@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { pathMatcher, type RouteSpec } from '../protocol/contract.ts';
-import { createMeta, successEnvelope } from '../protocol/envelope.ts';
+import { createMeta, type Meta, successEnvelope } from '../protocol/envelope.ts';
 import { AppError } from '../protocol/errors.ts';
 import type {
   Caller,
@@ -17,6 +17,7 @@ import {
   validationError,
 } from '../protocol/validation.ts';
 import { sendError } from './errors.ts';
+import { compileEnvelopeSerializer, type EnvelopeSerializer } from './response-serializer.ts';
 
 /**
  * Decides who is calling a route, before its handler runs: returns the caller, `null` for an
@@ -56,29 +57,54 @@ function parsePart(part: InputPart, declared: z.ZodType | undefined, value: unkn
   return result.data;
 }
 
-function sendResult(
-  route: RouteSpec,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  result: HandlerResult<RouteSpec>,
-): FastifyReply {
-  const schema = route.responses[result.status];
-  if (schema === undefined) {
-    throw new Error(`${route.method} ${route.path} answered ${result.status}, which it does not declare`);
+/** How a route's answers are written: one serializer per declared status, compiled on first use. */
+class RouteResponses {
+  readonly #route: RouteSpec;
+  readonly #check: boolean;
+  readonly #serializers = new Map<number, EnvelopeSerializer>();
+
+  constructor(route: RouteSpec, check: boolean) {
+    this.#route = route;
+    this.#check = check;
   }
-  for (const cookie of result.cookies ?? []) reply.setCookie(cookie.name, cookie.value, cookie.options);
-  if (result.headers) reply.headers(result.headers);
-  reply.status(result.status);
-  if (schema === null) return reply.send();
-  // The response schema strips anything undeclared, so a field added to a record never leaks.
-  const parsed = schema.safeParse(result.data);
-  if (!parsed.success) {
-    throw new Error(
-      `${route.method} ${route.path} answered data that breaks its contract: ${parsed.error.message}`,
-    );
+
+  send(request: FastifyRequest, reply: FastifyReply, result: HandlerResult<RouteSpec>): FastifyReply {
+    const route = this.#route;
+    const schema = route.responses[result.status];
+    if (schema === undefined) {
+      throw new Error(`${route.method} ${route.path} answered ${result.status}, which it does not declare`);
+    }
+    for (const cookie of result.cookies ?? []) reply.setCookie(cookie.name, cookie.value, cookie.options);
+    if (result.headers) reply.headers(result.headers);
+    reply.status(result.status);
+    if (schema === null) return reply.send();
+    let serialize = this.#serializers.get(result.status);
+    if (serialize === undefined) {
+      serialize = compileEnvelopeSerializer(schema);
+      this.#serializers.set(result.status, serialize);
+    }
+    const meta = createMeta(request.id);
+    // The serializer writes only declared fields, so a field added to a record never leaks.
+    const body = serialize(successEnvelope(result.data, meta));
+    if (this.#check) this.#checkContract(schema, result.data, meta, body);
+    return reply.type(JSON_TYPE).send(body);
   }
-  return reply.send(successEnvelope(parsed.data, createMeta(request.id)));
+
+  /** Outside production: the data must pass its Zod schema, and the body be what Zod's output gives. */
+  #checkContract(schema: z.ZodType, data: unknown, meta: Meta, body: string): void {
+    const { method, path } = this.#route;
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new Error(`${method} ${path} answered data that breaks its contract: ${parsed.error.message}`);
+    }
+    const expected = JSON.stringify(successEnvelope(parsed.data, meta));
+    if (body !== expected) {
+      throw new Error(`${method} ${path}: the serializer wrote ${body}, the contract gives ${expected}`);
+    }
+  }
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Registers implemented routes on the app, and answers 404/405 for everything else. */
 export function registerRoutes(
@@ -86,6 +112,8 @@ export function registerRoutes(
   implementations: readonly RouteImplementation[],
   authenticate: Authenticate = publicOnly,
   publicOrigins: readonly string[] = [],
+  /** Check every answer against its Zod schema (a breach is a 500); off in production, where it costs. */
+  checkResponses = true,
 ): void {
   const ownOrigins = new Set(publicOrigins);
   const firstOrigin = publicOrigins[0] ?? '';
@@ -94,6 +122,7 @@ export function registerRoutes(
   const serverOrigin = (origin: string | undefined) =>
     origin !== undefined && ownOrigins.has(origin) ? origin : firstOrigin;
   for (const { route, handler } of implementations) {
+    const responses = new RouteResponses(route, checkResponses);
     app.route({
       method: route.method,
       url: route.path,
@@ -119,7 +148,7 @@ export function registerRoutes(
           headers: request.headers,
         };
         const result = await handler(input as never, context);
-        return sendResult(route, request, reply, result);
+        return responses.send(request, reply, result);
       },
     });
   }
