@@ -10,7 +10,7 @@ import type { Implementations } from '../protocol/handler.ts';
 import type { OpenApiInfo } from '../protocol/openapi.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { handleClientError, handleFrameworkError } from './client-errors.ts';
-import { registerConsole } from './console.ts';
+import { isApiPath, registerConsole } from './console.ts';
 import { pairImplementations } from './contract-check.ts';
 import { registerDocs } from './docs.ts';
 import { appDocument } from './docs-document.ts';
@@ -18,7 +18,7 @@ import { handleError, OVERLOAD_RETRY_AFTER_SECONDS } from './errors.ts';
 import { registerJsonParser } from './json-body.ts';
 import { chooseLogFormat, logDestination } from './log-destination.ts';
 import { type Authenticate, publicOnly, registerRoutes } from './routes.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
+import { API_SECURITY_HEADERS, SECURITY_HEADERS } from './security-headers.ts';
 
 /** @default 1 MiB */
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -88,8 +88,9 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
 
   // The hooks that run on every request take Fastify's callback form: an async hook costs a promise each.
   app.addHook('onRequest', (request, reply, done) => {
-    // Security headers on every answer, errors included: one precomputed object, not helmet per request.
-    reply.headers(SECURITY_HEADERS);
+    // Security headers on every answer, errors included: one precomputed object, not helmet per request;
+    // a JSON answer gets the set that applies to it, a page helmet's whole set.
+    reply.headers(isApiPath(request.url) ? API_SECURITY_HEADERS : SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
     // API answers are per-user and may carry session data: never stored by any cache.
     reply.header('Cache-Control', 'no-store');

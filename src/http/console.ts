@@ -29,7 +29,8 @@ const NOT_BUILT = `<!doctype html>
 <body><main><h1>The console is not built</h1><p>Run <code>npm run build:web</code>, then reload.</p></main></body></html>
 `;
 
-function isApiPath(url: string): boolean {
+/** Whether a request URL is the API's (`/api`, `/api/…`, `/api?…`). */
+export function isApiPath(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }
 
