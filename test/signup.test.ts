@@ -15,7 +15,7 @@ const signUp = (app: TestApp, payload: unknown, headers: Record<string, string> 
   app.app.inject({ method: 'POST', url: '/api/users', headers, payload: payload as object });
 
 describe('POST /api/users (sign-up)', () => {
-  test('201 with the representation and Location; e-mail trimmed and lower-cased; argon2id stored', async () => {
+  test('201 with the representation, Location and ETag; e-mail trimmed and lower-cased; argon2id stored', async () => {
     const response = await signUp(t, {
       email: '  New.User@Example.COM ',
       password: 'correct horse battery',
@@ -61,6 +61,12 @@ describe('POST /api/users (sign-up)', () => {
       payload: { email: 'NEW.user@example.com', password: 'correct horse battery' },
     });
     assert.equal(login.statusCode, 200);
+    // The ETag is the one a read of the user gives: usable in If-Match without reading again.
+    assert.match(String(response.headers.etag), /^"[A-Za-z0-9_-]{22}"$/);
+    const cookie = login.cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
+    const read = await t.app.inject({ url: `/api/users/${user.id}`, headers: { cookie } });
+    assert.equal(read.statusCode, 200);
+    assert.equal(read.headers.etag, response.headers.etag);
   });
 
   test('a taken e-mail in any case: 409 ALREADY_EXISTS on the email field', async () => {

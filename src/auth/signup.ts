@@ -1,4 +1,5 @@
 import { AppError } from '../protocol/errors.ts';
+import { entityTag } from '../protocol/etag.ts';
 import type { Implementations } from '../protocol/handler.ts';
 import type { SignUpContract } from '../protocol/routes/users.ts';
 import { userToApi } from './account.ts';
@@ -33,7 +34,9 @@ export function signUpImplementations(
         requestId: context.requestId,
         metadata: context.caller ? { createdBy: context.caller.userId } : {},
       });
-      return { status: 201, data: userToApi(user), headers: { Location: `/api/users/${user.id}` } };
+      const data = userToApi(user);
+      // The same tag as GET /api/users/:id: a client can send it in If-Match without reading again.
+      return { status: 201, data, headers: { Location: `/api/users/${user.id}`, ETag: entityTag(data) } };
     },
   };
 }

@@ -1,3 +1,4 @@
+export { assertIfMatch, entityTag } from '../protocol/etag.ts';
 export {
   defineResource,
   type IdStrategy,
@@ -6,7 +7,6 @@ export {
   type ResourceSpec,
   type SnakeCase,
 } from './define-resource.ts';
-export { assertIfMatch, entityTag } from './etag.ts';
 export {
   type AnyAppModule,
   type AppModule,

@@ -62,7 +62,7 @@ export const createUserBodySchema = z.strictObject({
 /** Path parameters of a single user. */
 export const userParamsSchema = z.object({ id: uuidSchema });
 
-/** `POST /api/users`: sign-up (admin-only when `SIGNUP=closed`). 201 with `Location`. */
+/** `POST /api/users`: sign-up (admin-only when `SIGNUP=closed`). 201 with `Location` and `ETag`. */
 export const createUser = defineRoute({
   method: 'POST',
   path: '/api/users',
@@ -73,6 +73,7 @@ export const createUser = defineRoute({
   tags: ['users'],
   access: 'public',
   resource: { name: 'users', action: 'create' },
+  sets: ['ETag'],
   body: createUserBodySchema,
   responses: { 201: userSchema },
   errors: [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError } from '../protocol/errors.ts';
+import { AppError } from './errors.ts';
 import { assertIfMatch, entityTag, parseIfMatch } from './etag.ts';
 
 test('entityTag is a strong quoted tag that follows the representation', () => {

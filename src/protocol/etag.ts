@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { AppError } from '../protocol/errors.ts';
+import { AppError } from './errors.ts';
 
 /**
  * The strong entity tag of a representation: 128 bits of its SHA-256. It changes whenever the
