@@ -9,6 +9,7 @@ import { uuidSchema } from '../src/protocol/ids.ts';
 import { paginationQuerySchema } from '../src/protocol/pagination.ts';
 import { MALFORMED_PAGING } from './api-requests.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
+import { createSession } from './sessions.ts';
 
 const widgetRoute = defineRoute({
   method: 'POST',
@@ -423,5 +424,37 @@ describe('answers in production: written by the compiled serializer, without the
 
   test('an answer missing a declared field: 500, nothing half-sent', async () => {
     assertFailure(await production.app.inject('/api/test/incomplete'), 500, 'INTERNAL_ERROR');
+  });
+
+  test("a kit list: the items' declared fields, and nullable pagination written as null or a number", async () => {
+    const admin = await createSession(production, { role: 'admin' });
+    await createSession(production);
+    for (const [query, exact] of [
+      ['pageSize=1', true],
+      ['pageSize=1&count=none', false],
+    ] as const) {
+      const response = await production.app.inject({ url: `/api/users?${query}`, headers: admin.headers });
+      assert.equal(response.statusCode, 200, response.body);
+      const { items, pagination } = response.json().data;
+      assert.equal(items.length, 1);
+      assert.deepEqual(Object.keys(items[0]), [
+        'id',
+        'email',
+        'displayName',
+        'avatarUrl',
+        'role',
+        'isActive',
+        'createdAt',
+        'updatedAt',
+      ]);
+      assert.equal(items[0].avatarUrl, null);
+      assert.equal(pagination.page, 1);
+      assert.equal(pagination.totalItems, exact ? 2 : null);
+      assert.equal(pagination.totalPages, exact ? 2 : null);
+      assert.equal(pagination.hasNextPage, true);
+      assert.equal(typeof pagination.nextCursor, 'string');
+      assert.equal(pagination.prevCursor, null);
+      assert.doesNotMatch(response.body, /password|hash/i);
+    }
   });
 });

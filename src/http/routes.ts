@@ -89,8 +89,9 @@ class RouteResponses {
     // The serializer writes only declared fields, so a field added to a record never leaks.
     const body = serialize(successEnvelope(result.data, meta));
     if (expected !== undefined && body !== expected) {
-      const { method, path } = this.#route;
-      throw new Error(`${method} ${path}: the serializer wrote ${body}, the contract gives ${expected}`);
+      throw new Error(
+        `${route.method} ${route.path}: the serializer wrote ${body}, the contract gives ${expected}`,
+      );
     }
     return reply.type(JSON_TYPE).send(body);
   }
