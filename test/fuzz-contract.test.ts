@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { commonErrorCodes, type RouteSpec } from '../src/protocol/contract.ts';
+import { commonErrorCodes, pathMatcher, type RouteSpec } from '../src/protocol/contract.ts';
 import { errorCatalogue, isErrorCode } from '../src/protocol/errors.ts';
 import { createUser, login, referenceContract } from '../src/protocol/routes/index.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
@@ -377,6 +377,7 @@ describe(`fuzzing every route of the contract (FUZZ_SEED=${SEED}, ${RUNS_PER_ROU
           'x-csrf-token': 'y',
         },
       };
+      const ownPath = pathMatcher(route.path);
       const undeclared = new Map<string, number>();
       const statuses = new Map<number, number>();
       const property = fc.asyncProperty(requestArbitrary(route, ids), async (request) => {
@@ -404,6 +405,12 @@ describe(`fuzzing every route of the contract (FUZZ_SEED=${SEED}, ${RUNS_PER_ROU
           throw new Error(`${route.method} ${urlFor(route, request)} as ${request.identity}: ${problem}`);
         }
         const code = response.statusCode < 400 ? undefined : (response.json().error?.code as string);
+        // A parameter of '.' or '..' is a dot segment: the URL is resolved before it is routed,
+        // so the request addresses another path, and answers as that path does.
+        if (!ownPath.test(new URL(urlFor(route, request), 'http://localhost').pathname)) {
+          if (code === 'METHOD_NOT_ALLOWED' && typeof response.headers.allow === 'string') return;
+          if (code === 'NOT_FOUND') return;
+        }
         if (code && !route.errors.includes(code as never) && !ANY_ROUTE.has(code)) {
           undeclared.set(code, (undeclared.get(code) ?? 0) + 1);
         }
