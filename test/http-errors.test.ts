@@ -337,6 +337,22 @@ describe('validation', () => {
     assertFailure(await post(`/api/test/widgets/${ID}?mode=turbo`, { name: 'a' }), 400, 'VALIDATION_ERROR');
   });
 
+  test('a query string that is not percent-encoded UTF-8: 400 INVALID_INPUT, not read as other text', async () => {
+    for (const query of ['sortBy=name%E2%82', 'sortBy=%', '%FF=1', 'sortBy=name&x=%C0%AF']) {
+      const body = assertFailure(
+        await test_.app.inject({ method: 'GET', url: `/api/test/widgets?${query}` }),
+        400,
+        'INVALID_INPUT',
+      );
+      assert.equal(body.error.message, 'The query string is not valid percent-encoded UTF-8');
+    }
+    // Encoded UTF-8, an encoded percent sign and + for a space are all well formed.
+    for (const query of ['sortBy=name&x=%E2%82%AC', 'sortBy=%25', 'sortBy=a+b']) {
+      const response = await test_.app.inject({ method: 'GET', url: `/api/test/widgets?${query}` });
+      assert.notEqual(response.json().error?.code, 'INVALID_INPUT', query);
+    }
+  });
+
   test('pagination: defaults, and every out-of-range value is 400, never clamped', async () => {
     const defaults = await test_.app.inject({ url: '/api/test/widgets' });
     assert.deepEqual(defaults.json().data, { page: 1, pageSize: 20, sortBy: 'createdAt', sortOrder: 'desc' });

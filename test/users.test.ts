@@ -191,6 +191,8 @@ describe('GET /api/users: search', () => {
 
   test('search is bounded, and needs a session', async () => {
     errorOf(await list(`?search=${'x'.repeat(101)}`), 400, 'VALIDATION_ERROR');
+    // A truncated UTF-8 sequence is not a search for its literal text.
+    errorOf(await list('?search=%E2%82'), 400, 'INVALID_INPUT');
     errorOf(await call(t, { url: '/api/users' }), 401, 'UNAUTHORIZED');
   });
 });

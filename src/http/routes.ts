@@ -57,6 +57,20 @@ function parsePart(part: InputPart, declared: z.ZodType | undefined, value: unkn
   return result.data;
 }
 
+/**
+ * Refuses a query string that is not percent-encoded UTF-8 (a truncated or overlong sequence, a bare
+ * `%`): the parser would pass it on as literal text, and a search would look for what was never sent.
+ */
+function checkQueryEncoding(url: string): void {
+  const start = url.indexOf('?');
+  if (start === -1 || !url.includes('%', start)) return;
+  try {
+    decodeURIComponent(url.slice(start + 1));
+  } catch {
+    throw new AppError('INVALID_INPUT', { message: 'The query string is not valid percent-encoded UTF-8' });
+  }
+}
+
 /** How a route's answers are written: one serializer per declared status, compiled on first use. */
 class RouteResponses {
   readonly #route: RouteSpec;
@@ -137,6 +151,7 @@ export function registerRoutes(
           headers: request.headers,
           serverOrigin: serverOrigin(request.headers.origin),
         });
+        checkQueryEncoding(request.url);
         const input = {
           params: parsePart('params', route.params, request.params),
           query: parsePart('query', route.query, request.query),
