@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 const MIN_SECRET_LENGTH = 32;
 
-function secretList(name: string) {
+/** A comma-separated variable: its entries, trimmed, empty ones dropped, each then checked by `items`. */
+function commaList<T extends z.ZodType<unknown, string[]>>(items: T) {
   return z
     .string()
     .transform((value) =>
@@ -15,13 +16,17 @@ function secretList(name: string) {
         .map((part) => part.trim())
         .filter(Boolean),
     )
-    .pipe(
-      z
-        .array(
-          z.string().min(MIN_SECRET_LENGTH, `each ${name} must be at least ${MIN_SECRET_LENGTH} characters`),
-        )
-        .min(1, `${name} must not be empty`),
-    );
+    .pipe(items);
+}
+
+function secretList(name: string) {
+  return commaList(
+    z
+      .array(
+        z.string().min(MIN_SECRET_LENGTH, `each ${name} must be at least ${MIN_SECRET_LENGTH} characters`),
+      )
+      .min(1, `${name} must not be empty`),
+  );
 }
 
 const booleanText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -30,46 +35,30 @@ function seconds(defaultValue: number, max: number) {
   return z.coerce.number().int().min(1).max(max).default(defaultValue);
 }
 
-const originList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
-        message: 'each CORS_ORIGINS entry must be an origin such as https://app.example.com',
-      }),
-    ),
-  );
+const originList = commaList(
+  z.array(
+    z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+      message: 'each CORS_ORIGINS entry must be an origin such as https://app.example.com',
+    }),
+  ),
+);
 
-const publicUrlList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .refine(
-            (url) =>
-              URL.canParse(url) &&
-              /^https?:$/.test(new URL(url).protocol) &&
-              new URL(url).origin === url.replace(/\/$/, ''),
-            { message: 'each PUBLIC_URL entry must be an origin such as https://api.example.com' },
-          )
-          .transform((url) => new URL(url).origin),
-      )
-      .min(1, 'PUBLIC_URL must not be empty'),
-  );
+const publicUrlList = commaList(
+  z
+    .array(
+      z
+        .string()
+        .refine(
+          (url) =>
+            URL.canParse(url) &&
+            /^https?:$/.test(new URL(url).protocol) &&
+            new URL(url).origin === url.replace(/\/$/, ''),
+          { message: 'each PUBLIC_URL entry must be an origin such as https://api.example.com' },
+        )
+        .transform((url) => new URL(url).origin),
+    )
+    .min(1, 'PUBLIC_URL must not be empty'),
+);
 
 /** The origins browsers use when `PUBLIC_URL` is unset (never in production). */
 function defaultPublicOrigins(host: string, port: number): string[] {
