@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { BIN } from './support/processes.ts';
+import { BIN, startTenet, type TenetProcess } from './support/processes.ts';
 
 export { BIN, freePort } from './support/processes.ts';
 
@@ -35,43 +35,10 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-/** Starts `tenet start` in a folder and resolves once it listens. */
-export async function startCli(
-  cwd: string,
-  port: number,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'start'], {
-    cwd,
-    // The overload guard is off: a loaded test machine must not turn answers into 503s.
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'development',
-      MAX_EVENT_LOOP_DELAY: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  // Generous: a fresh embedded cluster on a loaded CI machine takes tens of seconds (speed is the bench's).
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Server listening')) {
-    if (child.exitCode !== null) throw new Error(`tenet start exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`tenet start did not listen in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, output: () => output };
+/** Starts `tenet start` in a folder on `port`, in development, and resolves once it listens. */
+export function startCli(cwd: string, port: number, env: Record<string, string> = {}): Promise<TenetProcess> {
+  // The overload guard is off: a loaded test machine must not turn answers into 503s.
+  return startTenet({ NODE_ENV: 'development', MAX_EVENT_LOOP_DELAY: '0', ...env }, cwd, port);
 }
 
 /** Sends a signal and waits for the process to exit; returns its exit code. */

@@ -99,9 +99,16 @@ export interface TenetProcess extends OwnedProcess {
   port: number;
 }
 
-/** Starts `node bin/tenet.js start` with `environment` (PORT is chosen) and waits until it listens. */
-export async function startTenet(environment: Record<string, string>, cwd = tmpdir()): Promise<TenetProcess> {
-  const port = await freePort();
+/**
+ * Starts `node bin/tenet.js start` with `environment` in `cwd`, on `port` (a free one unless given),
+ * and waits until it listens.
+ */
+export async function startTenet(
+  environment: Record<string, string>,
+  cwd = tmpdir(),
+  chosenPort?: number,
+): Promise<TenetProcess> {
+  const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [BIN, 'start'], {
     cwd,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...environment, PORT: String(port) },
