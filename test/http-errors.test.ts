@@ -166,6 +166,18 @@ describe('routes and envelope', () => {
     assertFailure(await test_.app.inject({ method: 'GET', url: '/elsewhere' }), 404, 'NOT_FOUND');
   });
 
+  test('a trailing slash is not the route: 404 NOT_FOUND, never a parameter error', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/health/'],
+      ['PUT', '/api/health/'],
+      ['POST', `/api/test/widgets/${ID}/`],
+      ['GET', `/api/test/widgets/${ID}/`],
+    ] as const) {
+      const body = assertFailure(await test_.app.inject({ method, url }), 404, 'NOT_FOUND');
+      assert.equal(body.error.message, 'No such route', `${method} ${url}`);
+    }
+  });
+
   test('known path, wrong method: 405 METHOD_NOT_ALLOWED with Allow', async () => {
     const response = await test_.app.inject({ method: 'PUT', url: '/api/health' });
     assertFailure(response, 405, 'METHOD_NOT_ALLOWED');

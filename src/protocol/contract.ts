@@ -130,11 +130,14 @@ export function buildPath(path: string, params: Record<string, string> = {}): st
   });
 }
 
-/** Returns a matcher for a route path, for finding which routes own a concrete URL path. */
+/**
+ * Returns a matcher for a route path, for finding which routes own a concrete URL path. The path
+ * must be as declared: a trailing slash names no route (the router does not match it either).
+ */
 export function pathMatcher(path: string): RegExp {
   const pattern = path
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return new RegExp(`^${pattern}/?$`);
+  return new RegExp(`^${pattern}$`);
 }
