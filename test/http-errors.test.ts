@@ -222,6 +222,44 @@ describe('malformed requests', () => {
     }
   });
 
+  test('a JSON body in another charset: 415, and bytes that are not UTF-8: 400, never stored as U+FFFD', async () => {
+    // RFC 8259: JSON between systems is UTF-8. Decoding other bytes as UTF-8 would store other text.
+    for (const charset of ['latin1', 'ISO-8859-1', 'utf-16', 'windows-1252']) {
+      const body = assertFailure(
+        await post(
+          `/api/test/widgets/${ID}`,
+          { name: 'gear' },
+          { 'content-type': `application/json; charset=${charset}` },
+        ),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      assert.equal(body.error.message, 'JSON request bodies must be UTF-8', charset);
+    }
+    const latin1 = await test_.app.inject({
+      method: 'POST',
+      url: `/api/test/widgets/${ID}`,
+      headers: { 'content-type': 'application/json' },
+      // ë as the one byte 0xEB: not UTF-8.
+      payload: Buffer.from('{"name":"Zo\u00eb"}', 'latin1'),
+    });
+    const body = assertFailure(latin1, 400, 'INVALID_INPUT');
+    assert.equal(body.error.message, 'Request body is not valid UTF-8');
+    // UTF-8 itself, however the charset is spelled, and a byte order mark, are accepted.
+    for (const charset of ['utf-8', 'UTF-8', 'utf8', '"utf-8"']) {
+      const response = await post(
+        `/api/test/widgets/${ID}`,
+        { name: 'Zoë' },
+        {
+          'content-type': `application/json; charset=${charset}`,
+        },
+      );
+      assert.equal(response.statusCode, 201, `${charset}: ${response.body}`);
+      assert.equal(response.json().data.name, 'Zoë');
+    }
+    assert.equal((await post(`/api/test/widgets/${ID}`, '\ufeff{"name":"bom"}')).statusCode, 201);
+  });
+
   test('a body over 1 MiB: 413 PAYLOAD_TOO_LARGE', async () => {
     const response = await post(`/api/test/widgets/${ID}`, { name: 'x'.repeat(1_100_000) });
     assertFailure(response, 413, 'PAYLOAD_TOO_LARGE');
