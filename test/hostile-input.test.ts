@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { BIDI_CONTROL_MESSAGE } from '../src/protocol/text.ts';
 import { call, errorOf } from './api-requests.ts';
 import { buildTestApp, type TestApp } from './helpers.ts';
 import { createSession, type TestSession } from './sessions.ts';
@@ -174,7 +175,29 @@ describe('names and titles made only of invisible characters are refused', () =>
     });
   }
 
-  for (const text of ['Zoë', '👩‍💻', '\u200Bx', 'اسم', '李', 'a\u200Db']) {
+  // An override or isolate beside visible text reorders what follows it: "\u202Egnp.exe" reads as
+  // "exe.png", and a name can be drawn as another user's. Marks (U+200E, U+200F) are enough for
+  // right-to-left names and stay allowed.
+  for (const text of ['\u202Eevil', 'Ann\u202Dx', 'a\u202Ab\u202C', 'x\u2066y\u2069', '\u2067اسم\u2069']) {
+    const label = JSON.stringify(text);
+    test(`displayName and title with a bidi override or isolate ${label} are refused`, async () => {
+      for (const [url, payload, field] of [
+        [`/api/users/${session.user.id}`, { displayName: text }, 'displayName'],
+        [`/api/users/${session.user.id}/posts`, { title: text, body: 'b' }, 'title'],
+      ] as const) {
+        const response = await call(testApp, {
+          method: url.endsWith('/posts') ? 'POST' : 'PATCH',
+          url,
+          as: session,
+          payload,
+        });
+        const details = errorOf(response, 400, 'VALIDATION_ERROR');
+        assert.deepEqual(details[field], [BIDI_CONTROL_MESSAGE], response.body);
+      }
+    });
+  }
+
+  for (const text of ['Zoë', '👩‍💻', '\u200Bx', 'اسم', '李', 'a\u200Db', '\u200Fاسم']) {
     test(`visible text ${JSON.stringify(text)} is kept`, async () => {
       const response = await call(testApp, {
         method: 'PATCH',

@@ -3,7 +3,13 @@ import { defineContract } from '../contract.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { ulidSchema, ulidToUuid, uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
-import { TRIMMED_NOTE, VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
+import {
+  BIDI_CONTROL_MESSAGE,
+  NO_BIDI_CONTROLS_PATTERN,
+  TRIMMED_NOTE,
+  VISIBLE_TEXT_MESSAGE,
+  VISIBLE_TEXT_PATTERN,
+} from '../text.ts';
 import { userParamsSchema } from './users.ts';
 
 /** The longest post title, in characters. */
@@ -37,6 +43,8 @@ export const postTitleSchema = z
   .min(1, 'Must not be empty')
   .max(POST_TITLE_MAX, `Must be at most ${POST_TITLE_MAX} characters`)
   .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE)
+  // An override or isolate reorders the text after it: the name or title would read as other text.
+  .regex(NO_BIDI_CONTROLS_PATTERN, BIDI_CONTROL_MESSAGE)
   .meta({ description: TRIMMED_NOTE });
 
 /** A body: up to 20,000 characters, kept as sent. */

@@ -4,7 +4,13 @@ import { emailInputSchema } from '../email.ts';
 import { isoTimestampSchema } from '../envelope.ts';
 import { uuidSchema } from '../ids.ts';
 import { defineResourceRoutes } from '../resource-routes.ts';
-import { TRIMMED_NOTE, VISIBLE_TEXT_MESSAGE, VISIBLE_TEXT_PATTERN } from '../text.ts';
+import {
+  BIDI_CONTROL_MESSAGE,
+  NO_BIDI_CONTROLS_PATTERN,
+  TRIMMED_NOTE,
+  VISIBLE_TEXT_MESSAGE,
+  VISIBLE_TEXT_PATTERN,
+} from '../text.ts';
 
 /** The API representation of a user: camelCase, never a password hash or `deleted_at`. */
 export const userSchema = z.object({
@@ -41,6 +47,8 @@ export const displayNameSchema = z
   .max(100, 'Must be at most 100 characters')
   // A name of zero-width or bidi characters impersonates "no name" (or another user) in any list.
   .regex(VISIBLE_TEXT_PATTERN, VISIBLE_TEXT_MESSAGE)
+  // An override or isolate reorders the text after it: the name or title would read as other text.
+  .regex(NO_BIDI_CONTROLS_PATTERN, BIDI_CONTROL_MESSAGE)
   .meta({ description: TRIMMED_NOTE });
 
 /** An avatar URL: http(s) only, so no `javascript:` URL ever reaches an `<img>` or a link. */
