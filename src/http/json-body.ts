@@ -10,7 +10,7 @@ function charsetOf(contentType: string | undefined): string | undefined {
 }
 
 /**
- * Replaces Fastify's JSON parser with the same parser behind three checks:
+ * Replaces Fastify's JSON parser with the same parser behind two checks:
  * - the body is UTF-8 (RFC 8259): another declared charset is 415, and bytes that are not UTF-8
  *   are 400, where decoding them would store U+FFFD, other text than the client sent;
  * - a document nested thousands of levels deep is refused with 400 INVALID_INPUT before it is
