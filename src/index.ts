@@ -1,8 +1,8 @@
 // tenet's server kit: everything a team's app imports, from one entry (`import { … } from 'tenet'`).
-// The reference app in src/app/ is assembled from these exports only (test/public-api.test.ts).
+// The reference app in src/app/ is assembled from these exports only (test/architecture.test.ts).
 
 export { appContract, buildApp, type ReferenceAppOptions, referenceDocument } from './app/app.ts';
-export { type RunningServer, startServer, stopOnSignals } from './app/server.ts';
+export { type RunningServer, type ServerExtensions, startServer, stopOnSignals } from './app/server.ts';
 export { type UserProfile, type UserRecord, userToApi } from './auth/account.ts';
 export { ensureAdmin } from './auth/admin.ts';
 export { type Auth, type AuthOptions, createAuth } from './auth/index.ts';

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import { startServer } from '../src/app/server.ts';
 import { V8_BOUNDS } from '../src/cli/runtime-tuning.ts';
 import { initialClusterFile, migratedClusterFile } from '../src/db/initial-cluster.ts';
-import { loadMigrations } from '../src/db/migrate.ts';
+import { loadMigrations, migrationStatus } from '../src/db/migrate.ts';
 import { defineModule } from '../src/kit/index.ts';
 import { defineRoute } from '../src/protocol/contract.ts';
 import { freePort, runCli, startCli, stopProcess } from './cli-process.ts';
+import { projects } from './fixtures/projects/project-resource.ts';
 import { createTestDatabase, temporaryDirectory, testConfig } from './helpers.ts';
 
 describe('tenet start', () => {
@@ -126,6 +127,68 @@ describe('graceful shutdown', () => {
       assert.deepEqual(((await response.json()) as { data: unknown }).data, { done: true });
       await stopped;
       await assert.rejects(fetch(`${server.url}/api/health`));
+    } finally {
+      await server.stop();
+      await testDatabase.drop();
+    }
+  });
+});
+
+describe("a team's own server", () => {
+  test("startServer applies the migration folders given after tenet's and serves their modules", async () => {
+    const testDatabase = await createTestDatabase();
+    const port = await freePort();
+    // The server's own origin (PUBLIC_URL's default on a loopback HOST): writes must come from it.
+    const origin = `http://127.0.0.1:${port}`;
+    const server = await startServer(testConfig(testDatabase.config, { PORT: String(port) }), {
+      modules: [projects],
+      migrations: [join(import.meta.dirname, 'fixtures/projects/migrations')],
+    });
+    try {
+      const signUp = await fetch(`${server.url}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({
+          email: 'team@example.com',
+          password: 'correct horse battery',
+          displayName: 'Team',
+        }),
+      });
+      assert.equal(signUp.status, 201, await signUp.text());
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email: 'team@example.com', password: 'correct horse battery' }),
+      });
+      assert.equal(login.status, 200, await login.text());
+      const cookies = login.headers.getSetCookie().map((line) => line.split(';')[0]);
+      const cookie = cookies.join('; ');
+      const csrf = cookies.find((item) => item?.startsWith('csrf_token='))?.slice('csrf_token='.length) ?? '';
+      const created = await fetch(`${server.url}/api/projects`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie,
+          'x-csrf-token': csrf,
+          origin,
+        },
+        body: JSON.stringify({ name: 'Apollo', description: null }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const listed = await fetch(`${server.url}/api/projects`, { headers: { cookie } });
+      const page = (await listed.json()) as { data: { items: { name: string }[] } };
+      assert.deepEqual(
+        page.data.items.map((item) => item.name),
+        ['Apollo'],
+      );
+      const status = await migrationStatus(server.database, [
+        ...loadMigrations(),
+        ...loadMigrations(join(import.meta.dirname, 'fixtures/projects/migrations')),
+      ]);
+      assert.ok(
+        status.every((state) => state.appliedAt !== null),
+        'every migration applied',
+      );
     } finally {
       await server.stop();
       await testDatabase.drop();

@@ -38,12 +38,16 @@ async function bootstrapAdmin(
   }
 }
 
-/** Connects the database, applies pending migrations, builds the app and listens. */
-export async function startServer(
-  config: Config,
-  extensions: Omit<ReferenceAppOptions, 'database'> = {},
-): Promise<RunningServer> {
-  const migrations = loadMigrations();
+/** What a team's server adds to the reference app: its modules, and the migrations their tables need. */
+export interface ServerExtensions extends Omit<ReferenceAppOptions, 'database'> {
+  /** Folders of the app's own SQL migrations, applied after tenet's, in order (as `buildTestApp`). */
+  migrations?: readonly string[];
+}
+
+/** Connects the database, applies pending migrations (tenet's, then the app's), builds the app and listens. */
+export async function startServer(config: Config, extensions: ServerExtensions = {}): Promise<RunningServer> {
+  const { migrations: folders = [], ...appOptions } = extensions;
+  const migrations = [...loadMigrations(), ...folders.flatMap((folder) => loadMigrations(folder))];
   // A new embedded folder can start with these already applied (built by `npm run build`).
   const database = await connectDatabase(config.database, undefined, { startFrom: migrations });
   let adminOutcome: string | undefined;
@@ -56,7 +60,7 @@ export async function startServer(
   }
   let app: FastifyInstance;
   try {
-    app = await buildApp(config, { ...extensions, database });
+    app = await buildApp(config, { ...appOptions, database });
   } catch (error) {
     await database.close();
     throw error;
