@@ -22,7 +22,11 @@ export async function generateTypesFor(migrationDirs: readonly string[]): Promis
 }
 
 /** `tenet db types`: prints the database types (or writes them to `--out`). */
-export async function dbTypesCommand(args: readonly string[], output: CliOutput): Promise<number> {
+export async function dbTypesCommand(
+  args: readonly string[],
+  output: CliOutput,
+  projectMigrations: readonly string[] = [],
+): Promise<number> {
   let values: { migrations?: string[]; out?: string };
   try {
     ({ values } = parseArgs({
@@ -33,7 +37,8 @@ export async function dbTypesCommand(args: readonly string[], output: CliOutput)
     output.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const text = await generateTypesFor(values.migrations ?? []);
+  // Without --migrations, a tenet.config's folders.
+  const text = await generateTypesFor(values.migrations ?? [...projectMigrations]);
   if (values.out) writeFileSync(values.out, text);
   else output.out(text.trimEnd());
   return 0;

@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
-import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
+import { loadMigrations, type Migration, migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
+import type { Project } from '../kit/project.ts';
 import { startBanner } from './banner.ts';
 import { dbLintCommand } from './db-lint-command.ts';
 import { dbTypesCommand } from './db-types-command.ts';
 import { openapiCommand } from './openapi-command.ts';
+import { loadProject, ProjectError } from './project.ts';
 import { seedCommand } from './seed-command.ts';
 import { usersCommand } from './users-command.ts';
 
@@ -59,7 +61,17 @@ function commandHelp(command: string): string {
   return `Usage:\n${own.flat().join('\n')}\n\nConfiguration comes from the environment; see the README.`;
 }
 
-async function migrate(config: Config, args: string[], output: CliOutput): Promise<number> {
+/** tenet's migrations, then those of the project's folders. */
+function projectMigrations(project: Project | undefined): Migration[] {
+  return [...loadMigrations(), ...(project?.migrations ?? []).flatMap((folder) => loadMigrations(folder))];
+}
+
+async function migrate(
+  config: Config,
+  args: string[],
+  output: CliOutput,
+  project: Project | undefined,
+): Promise<number> {
   let parsed: { positionals: string[]; values: { steps: string } };
   try {
     parsed = parseArgs({
@@ -82,21 +94,22 @@ async function migrate(config: Config, args: string[], output: CliOutput): Promi
     output.error(`tenet migrate: --steps must be a whole number >= 1, not "${values.steps}"`);
     return 2;
   }
+  const migrations = projectMigrations(project);
   const database = await connectDatabase(config.database);
   try {
     if (action === 'up') {
-      const applied = await migrateUp(database);
+      const applied = await migrateUp(database, migrations);
       output.out(
         applied.length === 0 ? 'Nothing to apply.' : applied.map((name) => `applied ${name}`).join('\n'),
       );
     } else if (action === 'down') {
-      const reverted = await migrateDown(database, steps);
+      const reverted = await migrateDown(database, steps, migrations);
       output.out(
         reverted.length === 0 ? 'Nothing to revert.' : reverted.map((name) => `reverted ${name}`).join('\n'),
       );
     } else {
       let drifted = 0;
-      for (const state of await migrationStatus(database)) {
+      for (const state of await migrationStatus(database, migrations)) {
         const when = state.appliedAt ? `applied ${state.appliedAt.toISOString()}` : 'pending';
         const note = state.unknown ? ' (no such file)' : state.changed ? ' (file changed since applied)' : '';
         if (state.unknown || state.changed) drifted += 1;
@@ -142,15 +155,27 @@ export async function run(
     output.error(`tenet start: unknown argument "${rest[0]}"\n\n${commandHelp('start')}`);
     return 2;
   }
+  // A tenet.config in the current folder names the app that start, migrate, openapi and db types serve.
+  let project: Project | undefined;
+  if (['start', 'migrate', 'openapi', 'db'].includes(command)) {
+    try {
+      project = await loadProject(process.cwd());
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      output.error(error.message);
+      return 1;
+    }
+  }
   // Needs no configuration: loading it would create ./.tenet secrets just to print a document.
-  if (command === 'openapi') return openapiCommand(rest, output);
+  if (command === 'openapi') return openapiCommand(rest, output, project?.modules);
   // A client of another server: it reads no configuration of this one. Loaded on demand, so the
   // schema validator it brings never slows `tenet start`.
   if (command === 'check') return (await import('./check-command.ts')).checkCommand(rest, output);
   // Reads any database's catalog: it needs no secrets, so none are generated in ./.tenet for it.
   if (command === 'db' && rest[0] === 'lint') return dbLintCommand(rest.slice(1), environment, output);
   // Runs on its own in-memory database: the types come from the migrations, not from a live schema.
-  if (command === 'db' && rest[0] === 'types') return dbTypesCommand(rest.slice(1), output);
+  if (command === 'db' && rest[0] === 'types')
+    return dbTypesCommand(rest.slice(1), output, project?.migrations);
   let config: Config;
   try {
     config = loadConfig(environment);
@@ -163,13 +188,16 @@ export async function run(
   }
   switch (command) {
     case 'start': {
-      const server = await startServer(config);
+      const server = await startServer(config, {
+        modules: project?.modules ?? [],
+        migrations: project?.migrations ?? [],
+      });
       output.error(startBanner(config, server.url));
       stopOnSignals(server);
       return undefined;
     }
     case 'migrate':
-      return migrate(config, rest, output);
+      return migrate(config, rest, output, project);
     case 'seed':
       return seedCommand(config, rest, { out: output.out, error: output.error, progress: process.stderr });
     case 'users':

@@ -16,6 +16,7 @@ export {
   moduleOf,
   type RevokeSessions,
 } from './module.ts';
+export { defineProject, type Project } from './project.ts';
 export {
   type BaseRecord,
   defineResourceStorage,
