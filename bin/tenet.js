@@ -10,7 +10,11 @@ import { sep } from 'node:path';
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE chooses its folder.
 enableCompileCache();
 
-const installed = import.meta.dirname.split(sep).includes('node_modules');
+// Run through node_modules (a tarball install, or a checkout npm linked as a project's dependency,
+// whose path is the link's), it is the package: the project's `import 'tenet'` gets dist/ as well.
+const installed = [import.meta.dirname, process.argv[1] ?? ''].some((path) =>
+  path.split(sep).includes('node_modules'),
+);
 
 // `tenet start` bounds its memory at process start, which only a fresh execution can set: it
 // replaces itself in place (same PID, so signals and supervisors are unaffected).

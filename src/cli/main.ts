@@ -15,6 +15,8 @@ import { usersCommand } from './users-command.ts';
 const USAGE = `Usage: tenet <command>
 
 Commands:
+  init [DIR] [--tenet SPEC]
+                         write a new project on tenet (a resource, its migration, a test)
   start                  apply pending migrations and serve the API (PORT, HOST)
   migrate up             apply every pending migration
   migrate down [--steps N]
@@ -48,7 +50,7 @@ const consoleOutput: CliOutput = {
   error: (text) => process.stderr.write(`${text}\n`),
 };
 
-const COMMANDS = new Set(['start', 'migrate', 'openapi', 'db', 'users', 'seed', 'check', 'help']);
+const COMMANDS = new Set(['init', 'start', 'migrate', 'openapi', 'db', 'users', 'seed', 'check', 'help']);
 
 /** The entries of the usage text about one command (an entry's continuation lines included). */
 function commandHelp(command: string): string {
@@ -155,6 +157,8 @@ export async function run(
     output.error(`tenet start: unknown argument "${rest[0]}"\n\n${commandHelp('start')}`);
     return 2;
   }
+  // Writes files only: no configuration, no database.
+  if (command === 'init') return (await import('./init-command.ts')).initCommand(rest, output);
   // A tenet.config in the current folder names the app that start, migrate, openapi and db types serve.
   let project: Project | undefined;
   if (['start', 'migrate', 'openapi', 'db'].includes(command)) {
