@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import {
+  loadAppMigrations,
   loadMigrations,
   MIGRATIONS_TABLE,
   migrateDown,
@@ -34,6 +35,26 @@ async function tables(): Promise<string[]> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("an app's migration named like one of tenet's is refused, not taken as applied", () => {
+  const dir = temporaryDirectory();
+  try {
+    writeFileSync(join(dir.path, '0100_notes.sql'), '-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n');
+    assert.deepEqual(
+      loadAppMigrations([dir.path])
+        .map((migration) => migration.name)
+        .slice(-1),
+      ['0100_notes'],
+    );
+    writeFileSync(
+      join(dir.path, '0001_initial.sql'),
+      '-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n',
+    );
+    assert.throws(() => loadAppMigrations([dir.path]), /Migration name 0001_initial is used twice/);
+  } finally {
+    dir.remove();
+  }
+});
 
 describe('migration runner', () => {
   test('up applies every migration once; status reports them', async () => {

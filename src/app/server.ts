@@ -3,7 +3,7 @@ import { ensureAdmin } from '../auth/admin.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
-import { loadMigrations, migrateUp } from '../db/migrate.ts';
+import { loadAppMigrations, migrateUp } from '../db/migrate.ts';
 import { drainRefusedBodies } from '../http/drain.ts';
 import { buildApp, type ReferenceAppOptions } from './app.ts';
 
@@ -47,7 +47,7 @@ export interface ServerExtensions extends Omit<ReferenceAppOptions, 'database'> 
 /** Connects the database, applies pending migrations (tenet's, then the app's), builds the app and listens. */
 export async function startServer(config: Config, extensions: ServerExtensions = {}): Promise<RunningServer> {
   const { migrations: folders = [], ...appOptions } = extensions;
-  const migrations = [...loadMigrations(), ...folders.flatMap((folder) => loadMigrations(folder))];
+  const migrations = loadAppMigrations(folders);
   // A new embedded folder can start with these already applied (built by `npm run build`).
   const database = await connectDatabase(config.database, undefined, { startFrom: migrations });
   let adminOutcome: string | undefined;

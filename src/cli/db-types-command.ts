@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../db/connect.ts';
-import { loadMigrations, migrateUp } from '../db/migrate.ts';
+import { loadAppMigrations, migrateUp } from '../db/migrate.ts';
 import { generateDatabaseTypes } from '../db/types-generator.ts';
 import type { CliOutput } from './main.ts';
 
@@ -14,7 +14,7 @@ const USAGE = 'Usage: tenet db types [--migrations DIR]... [--out FILE]';
 export async function generateTypesFor(migrationDirs: readonly string[]): Promise<string> {
   const database = await connectDatabase({ kind: 'memory' });
   try {
-    await migrateUp(database, [...loadMigrations(), ...migrationDirs.flatMap((dir) => loadMigrations(dir))]);
+    await migrateUp(database, loadAppMigrations(migrationDirs));
     return await generateDatabaseTypes(database);
   } finally {
     await database.close();

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startServer, stopOnSignals } from '../app/server.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/connect.ts';
-import { loadMigrations, type Migration, migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
+import { loadAppMigrations, migrateDown, migrateUp, migrationStatus } from '../db/migrate.ts';
 import type { Project } from '../kit/project.ts';
 import { startBanner } from './banner.ts';
 import { dbLintCommand } from './db-lint-command.ts';
@@ -63,11 +63,6 @@ function commandHelp(command: string): string {
   return `Usage:\n${own.flat().join('\n')}\n\nConfiguration comes from the environment; see the README.`;
 }
 
-/** tenet's migrations, then those of the project's folders. */
-function projectMigrations(project: Project | undefined): Migration[] {
-  return [...loadMigrations(), ...(project?.migrations ?? []).flatMap((folder) => loadMigrations(folder))];
-}
-
 async function migrate(
   config: Config,
   args: string[],
@@ -96,7 +91,7 @@ async function migrate(
     output.error(`tenet migrate: --steps must be a whole number >= 1, not "${values.steps}"`);
     return 2;
   }
-  const migrations = projectMigrations(project);
+  const migrations = loadAppMigrations(project?.migrations);
   const database = await connectDatabase(config.database);
   try {
     if (action === 'up') {
@@ -161,7 +156,7 @@ export async function run(
   if (command === 'init') return (await import('./init-command.ts')).initCommand(rest, output);
   // A tenet.config in the current folder names the app that start, migrate, openapi and db types serve.
   let project: Project | undefined;
-  if (['start', 'migrate', 'openapi', 'db'].includes(command)) {
+  if (['start', 'migrate', 'openapi'].includes(command) || (command === 'db' && rest[0] === 'types')) {
     try {
       project = await loadProject(process.cwd());
     } catch (error) {

@@ -45,6 +45,20 @@ export function parseMigration(name: string, text: string): Migration {
   return { name, up, down, checksum: createHash('sha256').update(up).digest('hex') };
 }
 
+/**
+ * tenet's migrations, then each of an app's folders in order. A name used twice is refused: the
+ * runner keys applied migrations by name, so the second would be taken as applied and never run.
+ */
+export function loadAppMigrations(folders: readonly string[] = []): Migration[] {
+  const migrations = [...loadMigrations(), ...folders.flatMap((folder) => loadMigrations(folder))];
+  const seen = new Set<string>();
+  for (const { name } of migrations) {
+    if (seen.has(name)) throw new Error(`Migration name ${name} is used twice; rename the app's file`);
+    seen.add(name);
+  }
+  return migrations;
+}
+
 /** Reads the migrations of a folder, in order of their number. */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)

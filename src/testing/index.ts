@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app/app.ts';
 import { type Config, type DatabaseConfig, loadConfig } from '../config.ts';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
-import { loadMigrations, migrateUp } from '../db/migrate.ts';
+import { loadAppMigrations, migrateUp } from '../db/migrate.ts';
 import type { AnyAppModule } from '../kit/module.ts';
 import { auditResponses } from './response-audit.ts';
 
@@ -61,10 +61,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = testConfig(databaseConfig, options.environment);
   const database = await connectDatabase(databaseConfig);
   try {
-    await migrateUp(database, [
-      ...loadMigrations(),
-      ...(options.migrations ?? []).flatMap((dir) => loadMigrations(dir)),
-    ]);
+    await migrateUp(database, loadAppMigrations(options.migrations));
   } catch (error) {
     await database.close();
     throw error;
