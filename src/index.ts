@@ -10,6 +10,7 @@ export { PasswordHasher } from './auth/passwords.ts';
 export { type Config, ConfigError, type DatabaseConfig, loadConfig } from './config.ts';
 export { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 export {
+  loadAppMigrations,
   loadMigrations,
   MIGRATIONS_DIR,
   type Migration,
