@@ -89,6 +89,18 @@ test('values are parsed and checked', () => {
       2,
     );
     assert.deepEqual(
+      loadConfig(
+        {
+          DATABASE_URL: 'postgres://u@h:5432/db',
+          DATABASE_PREPARED_STATEMENTS: 'false',
+          JWT_SECRET: secret,
+          CSRF_SECRET: secret,
+        },
+        { cwd },
+      ).database,
+      { kind: 'postgres', url: 'postgres://u@h:5432/db', poolSize: 10, preparedStatements: false },
+    );
+    assert.deepEqual(
       loadConfig({ DATABASE_URL: 'memory://', JWT_SECRET: secret, CSRF_SECRET: secret }, { cwd }).database,
       {
         kind: 'memory',
@@ -109,6 +121,7 @@ test('bad values are refused with the variable named', () => {
       [{ ADMIN_EMAIL: 'admin@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
       [{ ACCESS_TOKEN_TTL: '0' }, /ACCESS_TOKEN_TTL/],
       [{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE/],
+      [{ DATABASE_PREPARED_STATEMENTS: 'no' }, /DATABASE_PREPARED_STATEMENTS/],
     ];
     for (const [environment, pattern] of cases) {
       assert.throws(

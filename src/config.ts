@@ -106,6 +106,7 @@ const environmentSchema = z.object({
     })
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_PREPARED_STATEMENTS: booleanText.default(true),
   JWT_SECRET: secretList('JWT_SECRET').optional(),
   CSRF_SECRET: z
     .string()
@@ -139,6 +140,8 @@ export type DatabaseConfig =
       poolSize: number;
       /** A session-mode connection for LISTEN and advisory locks when `url` goes through a transaction pooler; unset means `url`. */
       directUrl?: string;
+      /** `false` runs every query unnamed (`DATABASE_PREPARED_STATEMENTS`); unset means the hot reads are prepared. */
+      preparedStatements?: boolean;
     };
 
 /** The validated, frozen configuration every part of tenet receives; nothing else reads `process.env`. */
@@ -260,6 +263,7 @@ export function loadConfig(
     env.DATABASE_POOL_SIZE,
     stateDir,
     env.DATABASE_DIRECT_URL,
+    env.DATABASE_PREPARED_STATEMENTS,
   );
 
   return deepFreeze({
@@ -294,10 +298,17 @@ function databaseConfig(
   poolSize: number,
   stateDir: string,
   directUrl?: string,
+  preparedStatements = true,
 ): DatabaseConfig {
   if (url === undefined) return { kind: 'pglite', dataDir: join(stateDir, 'pgdata') };
   if (url === 'memory://') return { kind: 'memory' };
-  return { kind: 'postgres', url, poolSize, ...(directUrl ? { directUrl } : {}) };
+  return {
+    kind: 'postgres',
+    url,
+    poolSize,
+    ...(directUrl ? { directUrl } : {}),
+    ...(preparedStatements ? {} : { preparedStatements }),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type NotificationHandlers,
   type Subscription,
 } from './notifications.ts';
+import { type PreparedStatementsState, prepareMarkedStatements } from './prepared-statements.ts';
 import type { Database } from './schema.ts';
 
 /** One database session that can run multi-statement scripts (migrations) and plain queries. */
@@ -53,7 +54,7 @@ export async function connectDatabase(
   options: ConnectOptions = {},
 ): Promise<DatabaseHandle> {
   return config.kind === 'postgres'
-    ? connectPostgres(config.url, config.poolSize, logger, config.directUrl)
+    ? connectPostgres(config, logger)
     : connectPglite(config.kind === 'memory' ? 'memory://' : config.dataDir, options);
 }
 
@@ -79,10 +80,8 @@ export class DatabaseTimeoutError extends Error {
 }
 
 function connectPostgres(
-  url: string,
-  poolSize: number,
+  { url, poolSize, directUrl, preparedStatements = true }: DatabaseConfig & { kind: 'postgres' },
   logger?: DatabaseLogger,
-  directUrl?: string,
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
@@ -98,8 +97,10 @@ function connectPostgres(
     logger?.warn({ err: error }, 'database connection lost; the pool will reconnect');
   };
   pool.on('error', onConnectionError);
+  const prepared: PreparedStatementsState = { enabled: preparedStatements };
   pool.on('connect', (client) => {
     client.on('error', onConnectionError);
+    prepareMarkedStatements(client, prepared, logger);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;

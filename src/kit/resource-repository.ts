@@ -1,4 +1,5 @@
 import { type CompiledQuery, createQueryId, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { prepareStatement } from '../db/prepared-statements.ts';
 import type { Database } from '../db/schema.ts';
 import type { CountMode } from '../protocol/cursor.ts';
 import { estimateRows } from './list-count.ts';
@@ -230,9 +231,13 @@ export function createResourceRepository<Row extends BaseRecord>(
 
     async find(id) {
       // Every single-item read runs this query: compiled once, not built and compiled per request.
-      findById ??= withLiveParent(
-        readRecord(db.selectFrom(table)).where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
-      ).compile();
+      // On PostgreSQL it is also a prepared statement: parsed and planned once per connection.
+      if (findById === undefined) {
+        findById = withLiveParent(
+          readRecord(db.selectFrom(table)).where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
+        ).compile();
+        prepareStatement(findById.sql);
+      }
       const parameters = findById.parameters.map((value) => (value === ID_PLACEHOLDER ? id : value));
       const { rows } = await db.executeQuery({ ...findById, queryId: createQueryId(), parameters });
       return rows[0] as Row | undefined;

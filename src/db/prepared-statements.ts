@@ -1,0 +1,73 @@
+import { hash } from 'node:crypto';
+import type pg from 'pg';
+
+/**
+ * The SQL texts that a PostgreSQL pool runs as named prepared statements: parsed and planned once
+ * per connection, then executed by name. Only hot, fixed queries are marked (the kit's single-item
+ * read); everything else stays unnamed. Keyed by the text and named by its hash, so one name always
+ * means one text, whichever pool or process prepared it first.
+ */
+const statementNames = new Map<string, string>();
+
+/** Marks `sql` as a statement to prepare once per connection; returns its name. */
+export function prepareStatement(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `tenet_${hash('sha256', sql).slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * SQLSTATEs that say a named statement cannot be kept on this connection, raised before the
+ * statement runs (so retrying it unnamed runs it once): 26000 and 42P05 when a transaction pooler
+ * (PgBouncer before 1.21) hands each transaction another server connection; 0A000 ("cached plan
+ * must not change result type") when a migration changed a prepared query's columns.
+ */
+const UNPREPARABLE = new Set(['26000', '42P05', '0A000']);
+
+/** What the pool reports when it stops preparing statements. */
+export interface PreparedStatementsLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** Whether a pool still prepares the marked statements; shared by its connections. */
+export interface PreparedStatementsState {
+  enabled: boolean;
+}
+
+type QueryResult = pg.QueryResult<Record<string, unknown>>;
+type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/**
+ * Makes a new pool connection run the marked statements by name. Any other call (a config object,
+ * a callback, an unmarked text) goes to pg unchanged. When the server refuses a named statement,
+ * the pool stops preparing, says so once, and runs the query unnamed.
+ */
+export function prepareMarkedStatements(
+  client: pg.PoolClient,
+  state: PreparedStatementsState,
+  logger?: PreparedStatementsLogger,
+): void {
+  const query = client.query.bind(client) as Query;
+  const run = (text: unknown, values?: unknown, callback?: unknown): unknown => {
+    const name = typeof text === 'string' && state.enabled ? statementNames.get(text) : undefined;
+    if (name === undefined || callback !== undefined || !Array.isArray(values)) {
+      return query(text, values, callback);
+    }
+    return (query({ name, text, values }) as Promise<QueryResult>).catch((error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !UNPREPARABLE.has(code)) throw error;
+      if (state.enabled) {
+        state.enabled = false;
+        logger?.warn(
+          { err: error },
+          'the database refused a prepared statement (a transaction pooler, or a changed table); queries now run unprepared',
+        );
+      }
+      return query(text, values);
+    });
+  };
+  (client as unknown as { query: Query }).query = run;
+}

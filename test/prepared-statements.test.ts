@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
+import type { DatabaseConfig } from '../src/config.ts';
+import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
+import { prepareStatement } from '../src/db/prepared-statements.ts';
+import type { Database } from '../src/db/schema.ts';
+import { buildTestApp as buildAppOnDatabase } from '../src/testing/index.ts';
+import { createTestDatabase, engine } from './helpers.ts';
+import { createSession } from './sessions.ts';
+
+const skip = engine === 'pglite' && 'PGlite has no named statements to keep; runs on PostgreSQL';
+
+/** The named statements of the one connection a pool of size 1 holds. */
+async function preparedNames(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(
+    db,
+  );
+  return rows.map((row) => row.name);
+}
+
+/** A database with one pooled connection, so every query sees the same session's statements. */
+async function withOneConnection(
+  options: { preparedStatements?: boolean },
+  work: (database: DatabaseHandle, warnings: string[]) => Promise<void>,
+): Promise<void> {
+  const testDatabase = await createTestDatabase();
+  const config = testDatabase.config as DatabaseConfig & { kind: 'postgres' };
+  const warnings: string[] = [];
+  const database = await connectDatabase(
+    { ...config, poolSize: 1, ...options },
+    {
+      warn: (_details, message) => warnings.push(message),
+    },
+  );
+  try {
+    await work(database, warnings);
+  } finally {
+    await database.close();
+    await testDatabase.drop();
+  }
+}
+
+describe('prepared statements on PostgreSQL', { skip }, () => {
+  test('a marked query is prepared once per connection and run by name; others stay unnamed', async () => {
+    await withOneConnection({}, async ({ db }) => {
+      const text = 'select $1::int + 1 as answer';
+      const name = prepareStatement(text);
+      assert.match(name, /^tenet_[0-9a-f]{24}$/);
+      assert.equal(prepareStatement(text), name, 'the same text, the same name');
+      for (const value of [1, 2, 3]) {
+        const { rows } = await db.executeQuery<{ answer: number }>(CompiledQuery.raw(text, [value]));
+        assert.deepEqual(rows, [{ answer: value + 1 }]);
+      }
+      await db.executeQuery(CompiledQuery.raw('select $1::int as unmarked', [1]));
+      assert.deepEqual(await preparedNames(db), [name]);
+    });
+  });
+
+  test('a statement the server no longer has is run unnamed, once said, and preparing stops', async () => {
+    await withOneConnection({}, async ({ db }, warnings) => {
+      const text = 'select $1::text as echo';
+      const name = prepareStatement(text);
+      await db.executeQuery(CompiledQuery.raw(text, ['a']));
+      assert.deepEqual(await preparedNames(db), [name]);
+      // What a transaction pooler does: the next query lands on a server session without it.
+      await sql`deallocate all`.execute(db);
+      const { rows } = await db.executeQuery<{ echo: string }>(CompiledQuery.raw(text, ['b']));
+      assert.deepEqual(rows, [{ echo: 'b' }]);
+      await db.executeQuery(CompiledQuery.raw(text, ['c']));
+      assert.deepEqual(await preparedNames(db), [], 'nothing is prepared again');
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0] ?? '', /queries now run unprepared/);
+    });
+  });
+
+  test('DATABASE_PREPARED_STATEMENTS=false runs marked queries unnamed', async () => {
+    await withOneConnection({ preparedStatements: false }, async ({ db }) => {
+      const text = 'select $1::int * 2 as doubled';
+      prepareStatement(text);
+      const { rows } = await db.executeQuery<{ doubled: number }>(CompiledQuery.raw(text, [21]));
+      assert.deepEqual(rows, [{ doubled: 42 }]);
+      assert.deepEqual(await preparedNames(db), []);
+    });
+  });
+
+  test('the kit reads a single item through a prepared statement', async () => {
+    const testDatabase = await createTestDatabase();
+    // One connection: the statements it lists are those of every query the app ran.
+    const testApp = await buildAppOnDatabase({
+      database: { ...(testDatabase.config as DatabaseConfig & { kind: 'postgres' }), poolSize: 1 },
+      onClose: () => testDatabase.drop(),
+    });
+    try {
+      const session = await createSession(testApp);
+      const response = await testApp.app.inject({
+        url: `/api/users/${session.user.id}`,
+        headers: session.headers,
+      });
+      assert.equal(response.statusCode, 200);
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+        testApp.database.db,
+      );
+      assert.ok(
+        rows.some(({ statement }) => /^select .* from "users" where "id" = \$1/.test(statement)),
+        `prepared: ${rows.map(({ statement }) => statement).join(' | ')}`,
+      );
+    } finally {
+      await testApp.close();
+    }
+  });
+});
