@@ -1,10 +1,13 @@
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createMeta, failureEnvelope } from '../protocol/envelope.ts';
 import { AppError } from '../protocol/errors.ts';
 import { resolveRequestId } from '../protocol/request-id.ts';
 import { sendError } from './errors.ts';
+
+// Not `import … from 'node:http'`: an ES module import of it builds a facade that reads every export,
+// and one of them loads undici (its WebSocket), about 60 ms of every start for a table of reason phrases.
+const { STATUS_CODES } = process.getBuiltinModule('node:http');
 
 /**
  * Headers every answer carries even when no route or hook ran (a URL Fastify cannot route, bytes
