@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { connectDatabase, pgliteHandle } from '../src/db/connect.ts';
 import {
+  gunzipWhole,
   initialClusterFile,
   migratedClusterFile,
   restoreInitialCluster,
@@ -17,6 +18,18 @@ import { temporaryDirectory } from './helpers.ts';
 
 // PostgreSQL's pg_control: the cluster state (DBState) is the int32 at byte 16; 1 = shut down.
 const SHUT_DOWN = 1;
+
+test('gunzipWhole gives the whole data whatever the size in the gzip trailer says', () => {
+  const data = Buffer.from(Array.from({ length: 200_000 }, (_, index) => index % 251));
+  const gzip = gzipSync(data);
+  assert.deepEqual(gunzipWhole(gzip), data);
+  for (const size of [0, 1, 1000, 4_000_000_000]) {
+    const lying = Buffer.from(gzip);
+    lying.writeUInt32LE(size, lying.length - 4);
+    // zlib checks ISIZE against what it inflated: a wrong trailer is a corrupt file, as before.
+    assert.throws(() => gunzipWhole(lying), /unexpected end|incorrect length|Z_DATA_ERROR/i, String(size));
+  }
+});
 
 /** One ustar entry: a 512-byte header, then the data padded to 512 bytes. */
 function tarEntry(name: string, data: Buffer = Buffer.alloc(0), type = '0'): Buffer {

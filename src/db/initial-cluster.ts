@@ -144,6 +144,20 @@ function unpack(tar: Buffer, root: string): void {
   if (!existsSync(join(root, 'PG_VERSION'))) throw new Error('The initial cluster has no PG_VERSION');
 }
 
+/** Larger than any cluster the build writes (about 40 MB); a trailer saying more is not trusted. */
+const MAX_CLUSTER_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Gunzips into one buffer of the size the gzip trailer gives (ISIZE), instead of zlib's 16 KiB
+ * chunks joined at the end: in a new process that halved the time (360 to 170 ms, pinned), most
+ * of it the kernel giving the chunks and the joined copy their pages. zlib checks the trailer against
+ * what it inflated, so a wrong one is a corrupt file, as it was before.
+ */
+export function gunzipWhole(gzip: Buffer): Buffer {
+  const size = gzip.length >= 4 ? gzip.readUInt32LE(gzip.length - 4) : 0;
+  return gunzipSync(gzip, size > 0 && size <= MAX_CLUSTER_BYTES ? { chunkSize: Math.max(size + 1, 64) } : {});
+}
+
 /**
  * Creates `dataDir` (which must not exist) from the build's cluster. Returns false, leaving nothing
  * behind, when there is no cluster for this PGlite or it cannot be read: the caller runs initdb.
@@ -151,7 +165,7 @@ function unpack(tar: Buffer, root: string): void {
 export function restoreInitialCluster(dataDir: string, file?: string): boolean {
   let tar: Buffer;
   try {
-    tar = gunzipSync(readFileSync(file ?? initialClusterFile()));
+    tar = gunzipWhole(readFileSync(file ?? initialClusterFile()));
   } catch {
     return false; // not built (a checkout without `npm run build`), another PGlite, or corrupt
   }
