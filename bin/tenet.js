@@ -2,13 +2,14 @@
 // The tenet command. In a checkout it runs the TypeScript sources (Node strips types, so developing
 // tenet needs no build step); installed under node_modules, where Node does not strip types, it
 // runs the JavaScript built into dist/ when the package was packed.
-import { enableCompileCache } from 'node:module';
 import { sep } from 'node:path';
+import { enableTenetCompileCache } from './compile-cache.js';
 
 // Node keeps the code it compiled (and the TypeScript it stripped) in a cache on disk, keyed by each
-// file's content: every run after the first skips most of the cost of loading tenet's modules.
+// file's content: every run after the first skips most of the cost of loading tenet's modules. In the
+// user's own cache folder, never the shared temporary one (see compile-cache.js).
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE chooses its folder.
-enableCompileCache();
+enableTenetCompileCache();
 
 // Run through node_modules (a tarball install, or a checkout npm linked as a project's dependency,
 // whose path is the link's), it is the package: the project's `import 'tenet'` gets dist/ as well.

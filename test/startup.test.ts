@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -35,13 +35,53 @@ describe('what a start loads', () => {
     }
   });
 
-  test("tenet keeps Node's compile cache (in the temporary folder unless NODE_COMPILE_CACHE says)", async () => {
+  test("tenet keeps Node's compile cache in the user's own cache folder, never the shared temporary one", async () => {
     const dir = temporaryDirectory();
     try {
-      const result = await runCli(dir.path, ['openapi'], { env: { TMPDIR: dir.path } });
+      const env = { TMPDIR: join(dir.path, 'tmp'), XDG_CACHE_HOME: join(dir.path, 'cache') };
+      mkdirSync(env.TMPDIR);
+      const result = await runCli(dir.path, ['openapi'], { env });
       assert.equal(result.code, 0, result.stderr);
-      const cache = join(dir.path, 'node-compile-cache');
+      const cache = join(env.XDG_CACHE_HOME, 'tenet', 'node-compile-cache');
       assert.ok(readdirSync(cache, { recursive: true }).length > 0, 'the cache is written');
+      assert.equal(statSync(cache).mode & 0o777, 0o700);
+      assert.deepEqual(readdirSync(env.TMPDIR), [], 'nothing in the temporary folder');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a cache folder another account can write is not used: no cache at all', {
+    skip: process.getuid === undefined && 'POSIX permissions only',
+  }, async () => {
+    const dir = temporaryDirectory();
+    try {
+      const own = join(dir.path, 'cache', 'tenet');
+      mkdirSync(join(own, 'node-compile-cache'), { recursive: true });
+      // What another account could have made first (or a careless chmod): anyone may write here.
+      chmodSync(own, 0o777);
+      const result = await runCli(dir.path, ['openapi'], {
+        env: { TMPDIR: dir.path, XDG_CACHE_HOME: join(dir.path, 'cache') },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(readdirSync(join(own, 'node-compile-cache')), []);
+      assert.ok(!readdirSync(dir.path).includes('node-compile-cache'));
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('NODE_COMPILE_CACHE names the folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const chosen = join(dir.path, 'chosen');
+      const env = { XDG_CACHE_HOME: join(dir.path, 'cache'), NODE_COMPILE_CACHE: chosen };
+      assert.equal((await runCli(dir.path, ['openapi'], { env })).code, 0);
+      assert.ok(readdirSync(chosen, { recursive: true }).length > 0, 'the named folder is used');
+      assert.ok(!readdirSync(dir.path).includes('cache'), 'and no other');
+      const off = { XDG_CACHE_HOME: join(dir.path, 'off'), NODE_DISABLE_COMPILE_CACHE: '1' };
+      assert.equal((await runCli(dir.path, ['openapi'], { env: off })).code, 0);
+      assert.ok(!readdirSync(dir.path).includes('off'));
     } finally {
       dir.remove();
     }
