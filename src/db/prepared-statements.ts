@@ -43,7 +43,8 @@ type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
 /**
  * Makes a new pool connection run the marked statements by name. Any other call (a config object,
  * a callback, an unmarked text) goes to pg unchanged. When the server refuses a named statement,
- * the pool stops preparing, says so once, and runs the query unnamed.
+ * the pool stops preparing, says so once, and runs the query unnamed. (Inside a transaction the
+ * refusal has already aborted it, so that one transaction fails as on any error; the next does not.)
  */
 export function prepareMarkedStatements(
   client: pg.PoolClient,
