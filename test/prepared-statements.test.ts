@@ -6,8 +6,9 @@ import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { prepareStatement } from '../src/db/prepared-statements.ts';
 import type { Database } from '../src/db/schema.ts';
 import { buildTestApp as buildAppOnDatabase } from '../src/testing/index.ts';
-import { createTestDatabase, engine } from './helpers.ts';
+import { createTestDatabase, engine, serverUrl } from './helpers.ts';
 import { createSession } from './sessions.ts';
+import { startPgBouncer } from './support/services.ts';
 
 const skip = engine === 'pglite' && 'PGlite has no named statements to keep; runs on PostgreSQL';
 
@@ -82,6 +83,38 @@ describe('prepared statements on PostgreSQL', { skip }, () => {
       assert.deepEqual(rows, [{ doubled: 42 }]);
       assert.deepEqual(await preparedNames(db), []);
     });
+  });
+
+  test('through PgBouncer in transaction mode, every marked query answers rightly; a refusal is said once', async () => {
+    const bouncer = await startPgBouncer(serverUrl ?? '');
+    const testDatabase = await createTestDatabase();
+    const config = testDatabase.config as DatabaseConfig & { kind: 'postgres' };
+    const warnings: string[] = [];
+    const database = await connectDatabase(
+      { ...config, url: bouncer.url(new URL(config.url).pathname.slice(1)), poolSize: 10 },
+      { warn: (_details, message) => warnings.push(message) },
+    );
+    try {
+      const text = 'select $1::int + 1 as next';
+      prepareStatement(text);
+      // Concurrent queries on 10 pooled connections, each transaction on whichever server
+      // connection the pooler hands it: a statement parsed on one is looked for on another.
+      for (let round = 0; round < 20; round++) {
+        const values = Array.from({ length: 30 }, (_, index) => round * 30 + index);
+        const answers = await Promise.all(
+          values.map((value) => database.db.executeQuery<{ next: number }>(CompiledQuery.raw(text, [value]))),
+        );
+        assert.deepEqual(
+          answers.map(({ rows }) => rows[0]?.next),
+          values.map((value) => value + 1),
+        );
+      }
+      assert.ok(warnings.length <= 1, warnings.join('\n'));
+    } finally {
+      await database.close();
+      await testDatabase.drop();
+      await bouncer.stop();
+    }
   });
 
   test('the kit reads a single item through a prepared statement', async () => {
