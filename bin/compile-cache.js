@@ -41,7 +41,8 @@ export function privateCompileCacheDir(env = process.env, uid = process.getuid?.
  */
 export function enableTenetCompileCache(env = process.env) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const dir = env.NODE_COMPILE_CACHE ? undefined : privateCompileCacheDir(env);
-  if (!env.NODE_COMPILE_CACHE && dir === undefined) return undefined;
-  return enableCompileCache(dir).directory;
+  // With no folder given, Node takes NODE_COMPILE_CACHE's.
+  if (env.NODE_COMPILE_CACHE) return enableCompileCache().directory;
+  const dir = privateCompileCacheDir(env);
+  return dir === undefined ? undefined : enableCompileCache(dir).directory;
 }

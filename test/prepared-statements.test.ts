@@ -75,6 +75,20 @@ describe('prepared statements on PostgreSQL', { skip }, () => {
     });
   });
 
+  test('a prepared query whose columns a migration changed is run unnamed, once said', async () => {
+    await withOneConnection({}, async ({ db }, warnings) => {
+      await sql`create table prepared_probe (id int, value int)`.execute(db);
+      await sql`insert into prepared_probe values (1, 7)`.execute(db);
+      const text = 'select value from prepared_probe where id = $1';
+      prepareStatement(text);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(text, [1]))).rows, [{ value: 7 }]);
+      // What another instance's migration does while this one runs: the result type changes (0A000).
+      await sql`alter table prepared_probe alter column value type text`.execute(db);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(text, [1]))).rows, [{ value: '7' }]);
+      assert.equal(warnings.length, 1);
+    });
+  });
+
   test('DATABASE_PREPARED_STATEMENTS=false runs marked queries unnamed', async () => {
     await withOneConnection({ preparedStatements: false }, async ({ db }) => {
       const text = 'select $1::int * 2 as doubled';
