@@ -89,6 +89,37 @@ describe('prepared statements on PostgreSQL', { skip }, () => {
     });
   });
 
+  test('a prepared query whose parameter column changed type is run unnamed, once said', async () => {
+    await withOneConnection({}, async ({ db }, warnings) => {
+      await sql`create table prepared_key_probe (id int, value text)`.execute(db);
+      await sql`insert into prepared_key_probe values (1, 'one')`.execute(db);
+      const text = 'select value from prepared_key_probe where id = $1';
+      prepareStatement(text);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(text, [1]))).rows, [{ value: 'one' }]);
+      // The statement's $1 was typed int when it was parsed; re-planned against a text column it
+      // finds no `text = integer` operator (42883), though the same text unnamed is fine.
+      await sql`alter table prepared_key_probe alter column id type text`.execute(db);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(text, ['1']))).rows, [{ value: 'one' }]);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(text, ['1']))).rows, [{ value: 'one' }]);
+      assert.equal(warnings.length, 1);
+    });
+  });
+
+  test('a marked query that is wrong in itself fails as it is, and preparing goes on', async () => {
+    await withOneConnection({}, async ({ db }, warnings) => {
+      const wrong = "select $1::int + 'x'::text as nonsense";
+      prepareStatement(wrong);
+      // Twice: the first failed parse leaves nothing behind that the second would trip over.
+      await assert.rejects(db.executeQuery(CompiledQuery.raw(wrong, [1])), { code: '42883' });
+      await assert.rejects(db.executeQuery(CompiledQuery.raw(wrong, [2])), { code: '42883' });
+      assert.deepEqual(warnings, [], 'an error of the query, not of preparing');
+      const right = 'select $1::int - 1 as previous';
+      const name = prepareStatement(right);
+      assert.deepEqual((await db.executeQuery(CompiledQuery.raw(right, [1]))).rows, [{ previous: 0 }]);
+      assert.deepEqual(await preparedNames(db), [name]);
+    });
+  });
+
   test('DATABASE_PREPARED_STATEMENTS=false runs marked queries unnamed', async () => {
     await withOneConnection({ preparedStatements: false }, async ({ db }) => {
       const text = 'select $1::int * 2 as doubled';

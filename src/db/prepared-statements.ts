@@ -27,6 +27,14 @@ export function prepareStatement(sql: string): string {
  */
 const UNPREPARABLE = new Set(['26000', '42P05', '0A000']);
 
+/**
+ * SQLSTATEs of a statement re-planned after a migration changed the type of a column it compares
+ * with a parameter: the parameter keeps the type it was parsed with, and no operator (42883) or no
+ * matching type (42804) is found. A query wrong in itself fails the same way on its first run, so
+ * these count as a refusal only for a statement that has run on this connection before.
+ */
+const STALE_PARAMETER_TYPE = new Set(['42883', '42804']);
+
 /** What the pool reports when it stops preparing statements. */
 export interface PreparedStatementsLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -52,23 +60,35 @@ export function prepareMarkedStatements(
   logger?: PreparedStatementsLogger,
 ): void {
   const query = client.query.bind(client) as Query;
+  // The marked statements that have run on this connection: parsed rightly against its schema then.
+  const ran = new Set<string>();
   const run = (text: unknown, values?: unknown, callback?: unknown): unknown => {
     const name = typeof text === 'string' && state.enabled ? statementNames.get(text) : undefined;
     if (name === undefined || callback !== undefined || !Array.isArray(values)) {
       return query(text, values, callback);
     }
-    return (query({ name, text, values }) as Promise<QueryResult>).catch((error: unknown) => {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'string' || !UNPREPARABLE.has(code)) throw error;
-      if (state.enabled) {
-        state.enabled = false;
-        logger?.warn(
-          { err: error },
-          'the database refused a prepared statement (a transaction pooler, or a changed table); queries now run unprepared',
-        );
-      }
-      return query(text, values);
-    });
+    const named = query({ name, text, values }) as Promise<QueryResult>;
+    return named.then(
+      (result) => {
+        ran.add(name);
+        return result;
+      },
+      (error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        const refused =
+          typeof code === 'string' &&
+          (UNPREPARABLE.has(code) || (STALE_PARAMETER_TYPE.has(code) && ran.has(name)));
+        if (!refused) throw error;
+        if (state.enabled) {
+          state.enabled = false;
+          logger?.warn(
+            { err: error },
+            'the database refused a prepared statement (a transaction pooler, or a changed table); queries now run unprepared',
+          );
+        }
+        return query(text, values);
+      },
+    );
   };
   (client as unknown as { query: Query }).query = run;
 }
