@@ -18,6 +18,7 @@ export {
   migrateUp,
   migrationStatus,
 } from './db/migrate.ts';
+export { preparedQuery } from './db/prepared-statements.ts';
 export type * from './db/schema.ts';
 export { generateDatabaseTypes } from './db/types-generator.ts';
 export { type AppService, type CreateAppOptions, createApp } from './http/app.ts';

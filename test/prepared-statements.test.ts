@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../src/config.ts';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
-import { prepareStatement } from '../src/db/prepared-statements.ts';
+import { preparedQuery, prepareStatement } from '../src/db/prepared-statements.ts';
 import type { Database } from '../src/db/schema.ts';
 import { buildTestApp as buildAppOnDatabase } from '../src/testing/index.ts';
 import { createTestDatabase, engine, serverUrl } from './helpers.ts';
@@ -41,6 +41,46 @@ async function withOneConnection(
     await testDatabase.drop();
   }
 }
+
+describe('preparedQuery', () => {
+  test('binds named parameters, keeps the values written in the query, refuses a missing or unknown name', async () => {
+    const testDatabase = await createTestDatabase();
+    const { config } = testDatabase;
+    // One connection on PostgreSQL, so the statements listed are those this test prepared.
+    const database = await connectDatabase(config.kind === 'postgres' ? { ...config, poolSize: 1 } : config);
+    try {
+      const { db } = database;
+      await sql`create table prepared_people (name text, age int)`.execute(db);
+      await sql`insert into prepared_people values ('ada', 36), ('alan', 41), ('grace', 85)`.execute(db);
+      const people = db as unknown as Kysely<{ prepared_people: { name: string; age: number } }>;
+      const olderThan = preparedQuery((param) =>
+        people
+          .selectFrom('prepared_people')
+          .select('name')
+          .where('age', '>', param('age'))
+          .where('name', '!=', param('except'))
+          .orderBy('age')
+          .limit(1),
+      );
+      const first = await db.executeQuery(olderThan({ age: 30, except: 'ada' }));
+      assert.deepEqual(first.rows, [{ name: 'alan' }]);
+      const second = await db.executeQuery(olderThan({ age: 50, except: 'nobody' }));
+      assert.deepEqual(second.rows, [{ name: 'grace' }]);
+      assert.throws(() => olderThan({ age: 30 }), /no value for parameter "except"/);
+      assert.throws(() => olderThan({ age: 30, except: 'ada', limit: 2 }), /has no parameter "limit"/);
+      if (engine === 'postgres') {
+        // The same text every call, so one statement of that name answered both.
+        const { rows } = await sql<{
+          statement: string;
+        }>`select statement from pg_prepared_statements`.execute(db);
+        assert.ok(rows.some(({ statement }) => statement.includes('from "prepared_people"')));
+      }
+    } finally {
+      await database.close();
+      await testDatabase.drop();
+    }
+  });
+});
 
 describe('prepared statements on PostgreSQL', { skip }, () => {
   test('a marked query is prepared once per connection and run by name; others stay unnamed', async () => {

@@ -1,5 +1,5 @@
-import { type CompiledQuery, createQueryId, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import { prepareStatement } from '../db/prepared-statements.ts';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { preparedQuery } from '../db/prepared-statements.ts';
 import type { Database } from '../db/schema.ts';
 import type { CountMode } from '../protocol/cursor.ts';
 import { estimateRows } from './list-count.ts';
@@ -36,8 +36,6 @@ export const DEFERRED_JOIN_MIN_OFFSET = 200;
 const TOTAL = 'tenet_total_items';
 const PARENT_LIVE = 'tenet_parent_live';
 const SORT_VALUE = 'tenet_sort_value';
-// Stands for the id in the compiled find-by-id query; replaced by the request's id (a parameter).
-const ID_PLACEHOLDER = Symbol('id');
 
 /** A row locked for the length of a write's transaction. */
 export interface LockedRow<Row> {
@@ -157,8 +155,6 @@ export function createResourceRepository<Row extends BaseRecord>(
   }
 
   /** Keeps only rows whose parent is live: a soft-deleted author's posts are hidden with them. */
-  let findById: CompiledQuery | undefined;
-
   function withLiveParent<O>(
     builder: SelectQueryBuilder<LooseDatabase, string, O>,
   ): SelectQueryBuilder<LooseDatabase, string, O> {
@@ -172,6 +168,14 @@ export function createResourceRepository<Row extends BaseRecord>(
       ),
     );
   }
+
+  // Every single-item read runs this query: compiled once, not built and compiled per request.
+  // On PostgreSQL it is also a prepared statement: parsed and planned once per connection.
+  const findById = preparedQuery((param) =>
+    withLiveParent(
+      readRecord(db.selectFrom(table)).where('id', '=', param('id')).where('deleted_at', 'is', null),
+    ),
+  );
 
   return {
     async list(query) {
@@ -230,16 +234,7 @@ export function createResourceRepository<Row extends BaseRecord>(
     },
 
     async find(id) {
-      // Every single-item read runs this query: compiled once, not built and compiled per request.
-      // On PostgreSQL it is also a prepared statement: parsed and planned once per connection.
-      if (findById === undefined) {
-        findById = withLiveParent(
-          readRecord(db.selectFrom(table)).where('id', '=', ID_PLACEHOLDER).where('deleted_at', 'is', null),
-        ).compile();
-        prepareStatement(findById.sql);
-      }
-      const parameters = findById.parameters.map((value) => (value === ID_PLACEHOLDER ? id : value));
-      const { rows } = await db.executeQuery({ ...findById, queryId: createQueryId(), parameters });
+      const { rows } = await db.executeQuery(findById({ id }));
       return rows[0] as Row | undefined;
     },
 
