@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { installedTenetSpec } from '../src/cli/init-command.ts';
 import { freePort, runCli } from './cli-process.ts';
 import { temporaryDirectory } from './helpers.ts';
 import { OwnedProcess, waitFor } from './support/processes.ts';
@@ -106,6 +107,46 @@ describe('tenet init', () => {
       assert.equal(given.code, 0, given.stderr);
       const manifest = JSON.parse(readFileSync(join(dir.path, 'other/package.json'), 'utf8'));
       assert.match(manifest.dependencies.tenet, /^file:(\.\.\/)+opt\/tenet-0\.1\.0\.tgz$/);
+      assert.match(given.stdout, /^ {2}npm install && npm start$/m);
+      // Run by pnpm (`pnpm exec tenet init`), the next steps are pnpm's.
+      const byPnpm = await runCli(dir.path, ['init', 'third', '--tenet', '/opt/tenet-0.1.0.tgz'], {
+        env: { npm_config_user_agent: 'pnpm/10.34.9 npm/? node/v24.11.0 linux x64' },
+      });
+      assert.equal(byPnpm.code, 0, byPnpm.stderr);
+      assert.match(byPnpm.stdout, /^ {2}pnpm install && pnpm start\n {2}pnpm test$/m);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('finds how the project declared tenet, whichever package manager laid it out', () => {
+    const dir = temporaryDirectory();
+    try {
+      const host = join(dir.path, 'host');
+      const declare = (folder: string, spec: string) => {
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'package.json'), JSON.stringify({ dependencies: { tenet: spec } }));
+      };
+      declare(host, 'file:../tenet-0.1.0.tgz');
+      const app = join(host, 'my-app');
+      const fromHost = 'file:../../tenet-0.1.0.tgz';
+      // npm: <project>/node_modules/tenet.
+      assert.equal(installedTenetSpec(join(host, 'node_modules/tenet'), app, dir.path), fromHost);
+      // pnpm: <project>/node_modules/.pnpm/<id>/node_modules/tenet, no package.json above the inner one.
+      const pnpmRoot = join(host, 'node_modules/.pnpm/tenet@file+..+tenet-0.1.0.tgz/node_modules/tenet');
+      assert.equal(installedTenetSpec(pnpmRoot, app, dir.path), fromHost);
+      // A dependency's own tenet: the innermost project that declares it.
+      declare(join(host, 'node_modules/kit-user'), '^0.1.0');
+      assert.equal(
+        installedTenetSpec(join(host, 'node_modules/kit-user/node_modules/tenet'), app, dir.path),
+        '^0.1.0',
+      );
+      // No node_modules folder that declares it (Yarn Plug'n'Play's cache): the project run in.
+      const zipRoot = join(host, '.yarn/cache/tenet-file-0.1.0.zip/node_modules/tenet');
+      assert.equal(installedTenetSpec(zipRoot, app, app), fromHost);
+      assert.equal(installedTenetSpec(zipRoot, app, dir.path), undefined);
+      // A checkout: the folder itself.
+      assert.equal(installedTenetSpec(join(dir.path, 'tenet'), app, dir.path), 'file:../../tenet');
     } finally {
       dir.remove();
     }

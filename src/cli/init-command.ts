@@ -19,25 +19,42 @@ function relativeSpec(spec: string, from: string, folder: string): string {
   return `file:${target.split(sep).join('/')}`;
 }
 
-/**
- * Where the running tenet came from, as a dependency of `folder`: the spec the host project
- * installed it with (tenet is not on the public registry), or this checkout's folder.
- */
-function tenetSpec(folder: string): string | undefined {
-  const parts = TENET_ROOT.split(sep);
-  const at = parts.lastIndexOf('node_modules');
-  if (at === -1) return relativeSpec(TENET_ROOT, '/', folder);
-  const host = parts.slice(0, at).join(sep) || sep;
+/** How `host`'s package.json declares tenet, if it does. */
+function declaredTenet(host: string): string | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(host, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
       devDependencies?: Record<string, string>;
     };
-    const spec = manifest.dependencies?.tenet ?? manifest.devDependencies?.tenet;
-    return spec === undefined ? undefined : relativeSpec(spec, host, folder);
+    return manifest.dependencies?.tenet ?? manifest.devDependencies?.tenet;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where the tenet at `root` came from, as a dependency of `folder`: the spec the project that
+ * installed it declares (tenet is not on the public registry), or `root` itself for a checkout.
+ * npm installs it at `<project>/node_modules/tenet` (or in a dependency's node_modules), pnpm at
+ * `<project>/node_modules/.pnpm/<id>/node_modules/tenet`: the folder above each node_modules on
+ * the path, innermost first, may be the project; failing them, the project the command runs in.
+ */
+export function installedTenetSpec(root: string, folder: string, cwd: string): string | undefined {
+  const parts = root.split(sep);
+  const hosts: string[] = [];
+  for (let at = parts.lastIndexOf('node_modules'); at > 0; at = parts.lastIndexOf('node_modules', at - 1)) {
+    hosts.push(parts.slice(0, at).join(sep) || sep);
+  }
+  if (hosts.length === 0) return relativeSpec(root, '/', folder);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    hosts.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const host of hosts) {
+    const spec = declaredTenet(host);
+    if (spec !== undefined) return relativeSpec(spec, host, folder);
+  }
+  return undefined;
 }
 
 /** A package name from a folder name: lower case, npm's characters only. */
@@ -150,7 +167,11 @@ A new resource: a migration in \`migrations/\`, \`npm run db:types\`, one \`defi
 }
 
 /** `tenet init [DIR] [--tenet SPEC]`: writes a new project on tenet into an empty or new folder. */
-export async function initCommand(args: readonly string[], output: CliOutput): Promise<number> {
+export async function initCommand(
+  args: readonly string[],
+  output: CliOutput,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> {
   let parsed: { positionals: string[]; values: { tenet?: string } };
   try {
     parsed = parseArgs({ args: [...args], allowPositionals: true, options: { tenet: { type: 'string' } } });
@@ -170,7 +191,7 @@ export async function initCommand(args: readonly string[], output: CliOutput): P
   }
   const spec =
     parsed.values.tenet === undefined
-      ? tenetSpec(folder)
+      ? installedTenetSpec(TENET_ROOT, folder, process.cwd())
       : relativeSpec(parsed.values.tenet, process.cwd(), folder);
   if (spec === undefined) {
     output.error('tenet init: cannot tell where tenet was installed from; give it with --tenet SPEC');
@@ -210,8 +231,10 @@ export async function initCommand(args: readonly string[], output: CliOutput): P
   }
   // The database types come from the migrations, tenet's and the project's: the same command as `npm run db:types`.
   writeFileSync(join(folder, 'src/database.ts'), await generateTypesFor([join(folder, 'migrations')]));
+  // The next steps in the words of the package manager that ran this (`pnpm exec tenet init`).
+  const manager = /^(pnpm|yarn|bun)\//.exec(env.npm_config_user_agent ?? '')?.[1] ?? 'npm';
   output.out(
-    `Wrote a tenet project in ${folder} (tenet: ${spec}).\n\n  cd ${relative(process.cwd(), folder) || '.'}\n  npm install && npm start\n  npm test`,
+    `Wrote a tenet project in ${folder} (tenet: ${spec}).\n\n  cd ${relative(process.cwd(), folder) || '.'}\n  ${manager} install && ${manager} start\n  ${manager} test`,
   );
   return 0;
 }

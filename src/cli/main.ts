@@ -153,7 +153,7 @@ export async function run(
     return 2;
   }
   // Writes files only: no configuration, no database.
-  if (command === 'init') return (await import('./init-command.ts')).initCommand(rest, output);
+  if (command === 'init') return (await import('./init-command.ts')).initCommand(rest, output, environment);
   // A tenet.config in the current folder names the app that start, migrate, openapi and db types serve.
   let project: Project | undefined;
   if (['start', 'migrate', 'openapi'].includes(command) || (command === 'db' && rest[0] === 'types')) {
