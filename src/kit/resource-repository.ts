@@ -32,6 +32,9 @@ export interface ListQuery {
  */
 export const DEFERRED_JOIN_MIN_OFFSET = 200;
 
+/** How many scopes' totals a repository keeps to choose the end a deep page is read from. */
+const KNOWN_TOTALS_LIMIT = 1024;
+
 // Column aliases of the list query's scalar subqueries; no table column may use them.
 const TOTAL = 'tenet_total_items';
 const PARENT_LIVE = 'tenet_parent_live';
@@ -122,26 +125,75 @@ export function createResourceRepository<Row extends BaseRecord>(
     return result;
   }
 
+  /** The scope's live-row counters summed (no scan), or undefined for a scope they do not cover. */
+  function countersExpression(query: ListQuery) {
+    const filtered = query.search !== undefined || (query.filters?.length ?? 0) > 0;
+    if (!definition.countedRows || query.includeDeleted || filtered) return undefined;
+    // The default scope: the triggers' counters, summed over their slots.
+    const nested = parent !== undefined && query.parentId !== undefined;
+    return database
+      .selectFrom('row_counts')
+      .select(sql<string>`coalesce(sum(live_rows), 0)`.as('total'))
+      .where('table_name', '=', table)
+      .where('scope_column', '=', nested ? parent.column : '')
+      .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
+  }
+
   /** The exact total of a list's scope, as one scalar expression. */
   function totalExpression(query: ListQuery) {
-    const filtered = query.search !== undefined || (query.filters?.length ?? 0) > 0;
-    const counted = definition.countedRows && !query.includeDeleted && !filtered;
+    const counters = countersExpression(query);
     // count=none, and count=estimated on a filtered scope (estimated below), skip the exact count.
-    if (query.count === 'none' || (query.count === 'estimated' && !counted)) return sql<string | null>`null`;
-    if (counted) {
-      // The default scope: the triggers' counters, summed over their slots (no scan).
-      const nested = parent !== undefined && query.parentId !== undefined;
-      return database
-        .selectFrom('row_counts')
-        .select(sql<string>`coalesce(sum(live_rows), 0)`.as('total'))
-        .where('table_name', '=', table)
-        .where('scope_column', '=', nested ? parent.column : '')
-        .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
-    }
+    if (query.count === 'none' || (query.count === 'estimated' && counters === undefined))
+      return sql<string | null>`null`;
+    if (counters !== undefined) return counters;
     // A filtered scope (search, filters, includeDeleted) is counted exactly, by scanning what it matches.
     return scoped(db.selectFrom(table).select(sql<string>`count(*)`.as('total')), query).$castTo<{
       total: string;
     }>();
+  }
+
+  /** The counted scope a total belongs to: the whole table, or one parent's rows. */
+  const scopeKey = (query: ListQuery) => (parent !== undefined ? (query.parentId ?? '') : '');
+
+  /** The last total each counted scope answered with, to tell which end a deep page is nearer. */
+  const knownTotals = new Map<string, number>();
+
+  function rememberTotal(query: ListQuery, total: number): void {
+    const key = scopeKey(query);
+    knownTotals.delete(key);
+    knownTotals.set(key, total);
+    // Bounded: a nested resource has a scope per parent.
+    for (const oldest of knownTotals.keys()) {
+      if (knownTotals.size <= KNOWN_TOTALS_LIMIT) break;
+      knownTotals.delete(oldest);
+    }
+  }
+
+  /**
+   * The ids of one deep page (deferred join): skipped on the (covering) index alone. A page nearer
+   * the end of its scope, by the last total seen, is read from the end: in the reverse order, with
+   * its offset from the end taken from the counters in the same statement (so exact, whatever the
+   * total is by now), and put back in order by the caller's ORDER BY. The last page of a million
+   * rows, or one past the end, then skips a few rows instead of all of them.
+   */
+  function deepPageIds(query: ListQuery) {
+    const { sortColumn, direction, offset, limit } = query;
+    const counters = countersExpression(query);
+    const known = counters === undefined ? undefined : knownTotals.get(scopeKey(query));
+    const ids = scoped(db.selectFrom(table).select('id'), query);
+    if (counters === undefined || known === undefined || offset * 2 + limit <= known) {
+      return ids.orderBy(sortColumn, direction).orderBy('id', direction).offset(offset).limit(limit);
+    }
+    const reversed = direction === 'desc' ? 'asc' : 'desc';
+    // Rows [offset, offset + limit) of `total` are rows [total - offset - limit, total - offset)
+    // counted from the end; past the end, none.
+    const fromEnd = ids
+      .orderBy(sortColumn, reversed)
+      .orderBy('id', reversed)
+      .offset(sql<number>`greatest((${counters}) - ${offset}::bigint - ${limit}::bigint, 0)`)
+      .limit(sql<number>`greatest(least(${limit}::bigint, (${counters}) - ${offset}::bigint), 0)`);
+    // The outer LIMIT tells the planner the page is small, so it looks up each row by id.
+    return db.selectFrom(fromEnd.as('tenet_from_end')).select('tenet_from_end.id').limit(limit);
   }
 
   /** Whether the parent of a nested list is live, as one scalar expression. */
@@ -198,14 +250,7 @@ export function createResourceRepository<Row extends BaseRecord>(
           : // Deferred join: skip the offset on the (covering) index alone, then read only the
             // page's rows, instead of fetching every skipped row from the table.
             await db
-              .selectFrom(
-                scoped(db.selectFrom(table).select('id'), query)
-                  .orderBy(sortColumn, direction)
-                  .orderBy('id', direction)
-                  .offset(query.offset)
-                  .limit(query.limit)
-                  .as('page'),
-              )
+              .selectFrom(deepPageIds(query).as('page'))
               .innerJoin(`${table} as record`, 'record.id', 'page.id')
               .$call((builder) => readRecord(builder as unknown as Selecting, 'record'))
               .select(facts)
@@ -221,8 +266,11 @@ export function createResourceRepository<Row extends BaseRecord>(
       );
       const sortValues = rows.map((row) => row[SORT_VALUE] as string);
       const parentFound = found[PARENT_LIVE] === true;
-      if (found[TOTAL] !== null)
-        return { records, totalItems: Number(found[TOTAL]), exact: true, parentFound, sortValues };
+      if (found[TOTAL] !== null) {
+        const totalItems = Number(found[TOTAL]);
+        if (countersExpression(query) !== undefined) rememberTotal(query, totalItems);
+        return { records, totalItems, exact: true, parentFound, sortValues };
+      }
       const estimate =
         query.count === 'estimated'
           ? await estimateRows(
