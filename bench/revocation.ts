@@ -131,6 +131,7 @@ async function main(): Promise<void> {
         method: 'GET',
         cookies: { access_token: token },
         headers: {},
+        ip: '127.0.0.1',
         serverOrigin: 'http://x',
       };
       const timeGuard = async (guard: typeof guardOn, count: number) => {

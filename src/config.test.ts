@@ -74,6 +74,7 @@ test('values are parsed and checked', () => {
         ADMIN_EMAIL: 'admin@example.com',
         ADMIN_PASSWORD: 'correct horse',
         ACCESS_TOKEN_TTL: '60',
+        API_RATE_LIMIT: '600',
       },
       { cwd },
     );
@@ -83,6 +84,12 @@ test('values are parsed and checked', () => {
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
     assert.equal(config.port, 8080);
     assert.equal(config.accessTokenTtl, 60);
+    assert.equal(config.apiRateLimit, 600);
+    assert.equal(
+      loadConfig({ JWT_SECRET: secret, CSRF_SECRET: secret }, { cwd }).apiRateLimit,
+      0,
+      'off unless set',
+    );
     assert.deepEqual(config.admin, { email: 'admin@example.com', password: 'correct horse' });
     assert.equal(
       loadConfig({ TRUST_PROXY: '2', JWT_SECRET: secret, CSRF_SECRET: secret }, { cwd }).trustProxy,
@@ -122,6 +129,8 @@ test('bad values are refused with the variable named', () => {
       [{ ACCESS_TOKEN_TTL: '0' }, /ACCESS_TOKEN_TTL/],
       [{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE/],
       [{ DATABASE_PREPARED_STATEMENTS: 'no' }, /DATABASE_PREPARED_STATEMENTS/],
+      [{ API_RATE_LIMIT: '-1' }, /API_RATE_LIMIT/],
+      [{ API_RATE_LIMIT: 'many' }, /API_RATE_LIMIT/],
     ];
     for (const [environment, pattern] of cases) {
       assert.throws(

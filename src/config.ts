@@ -127,6 +127,7 @@ const environmentSchema = z.object({
   REFRESH_TOKEN_TTL: seconds(604_800, 31_536_000),
   REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(0),
   MAX_EVENT_LOOP_DELAY: z.coerce.number().int().min(0).max(60_000).default(1_000),
 });
 
@@ -175,6 +176,8 @@ export interface Config {
   refreshReuseGrace: number;
   /** Login attempts per 15 minutes, per e-mail and per IP. @default 10 */
   loginRateLimit: number;
+  /** Requests per minute per signed-in user, or per client IP for anonymous calls; 0 is no limit. */
+  apiRateLimit: number;
   /** Event-loop delay (ms) past which requests get 503 SERVICE_UNAVAILABLE; 0 turns it off. @default 1000 */
   maxEventLoopDelay: number;
 }
@@ -289,6 +292,7 @@ export function loadConfig(
     refreshTokenTtl: env.REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.REFRESH_REUSE_GRACE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    apiRateLimit: env.API_RATE_LIMIT,
     maxEventLoopDelay: env.MAX_EVENT_LOOP_DELAY,
   });
 }

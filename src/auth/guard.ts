@@ -17,6 +17,8 @@ export interface GuardDependencies {
   findFamily(refreshToken: string): Promise<string | null>;
   /** Whether a session was revoked: an in-memory lookup, never a query (see session-revocations.ts). */
   isRevoked(sessionId: string): boolean;
+  /** Counts one request of a caller (`user:<id>` or `ip:<address>`); throws 429 past the limit. */
+  limitRequest?: (key: string) => Promise<void>;
 }
 
 function header(facts: RequestFacts, name: string): string | undefined {
@@ -74,7 +76,7 @@ export function createGuard(dependencies: GuardDependencies) {
     }
   }
 
-  return async function guard(route: RouteSpec, facts: RequestFacts): Promise<Caller | null> {
+  async function identify(route: RouteSpec, facts: RequestFacts): Promise<Caller | null> {
     if (WRITE_METHODS.has(facts.method)) await checkCsrf(route, facts);
     const token = facts.cookies[ACCESS_COOKIE];
     if (!token) {
@@ -97,5 +99,15 @@ export function createGuard(dependencies: GuardDependencies) {
     }
     if (route.access === 'admin' && role !== 'admin') throw new AppError('INSUFFICIENT_PERMISSIONS');
     return { userId, role };
+  }
+
+  const { limitRequest } = dependencies;
+  if (limitRequest === undefined) return identify;
+  return async function guard(route: RouteSpec, facts: RequestFacts): Promise<Caller | null> {
+    const caller = await identify(route, facts);
+    // Per signed-in user, so users behind one address (an office, a carrier's NAT) do not share a
+    // limit; anonymous calls per address. Refused calls (401, 403) are not counted.
+    if (route.rateLimited !== false) await limitRequest(caller ? `user:${caller.userId}` : `ip:${facts.ip}`);
+    return caller;
   };
 }

@@ -12,6 +12,7 @@ import { createGuard } from './guard.ts';
 import { createLoginLimiter } from './login-limiter.ts';
 import { passwordImplementations } from './password-routes.ts';
 import { PasswordHasher } from './passwords.ts';
+import { createRateLimitStore, withinLimits } from './rate-limits.ts';
 import { createSuccessorCipher } from './refresh-tokens.ts';
 import { cleanUpSessions, findSessionByToken } from './session-repository.ts';
 import { createSessionRevocations } from './session-revocations.ts';
@@ -20,6 +21,9 @@ import { signUpImplementations } from './signup.ts';
 
 /** How often expired sessions are deleted (by one instance at a time). */
 export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
+
+/** `API_RATE_LIMIT` counts requests over one minute. */
+export const API_RATE_WINDOW_SECONDS = 60;
 
 /** Authentication, assembled for one app. */
 export interface Auth {
@@ -61,7 +65,16 @@ export function createAuth(database: DatabaseHandle, config: Config, options: Au
   const db = database.db;
   const tokens = createAccessTokens(config.jwtSecrets, config.accessTokenTtl);
   const hasher = new PasswordHasher();
-  const limiter = createLoginLimiter({ points: config.loginRateLimit, redisUrl: config.redisUrl });
+  const limits = createRateLimitStore(config.redisUrl);
+  const limiter = createLoginLimiter({ points: config.loginRateLimit, store: limits });
+  const apiLimit =
+    config.apiRateLimit > 0
+      ? limits.limiter({
+          keyPrefix: 'tenet:api',
+          points: config.apiRateLimit,
+          duration: API_RATE_WINDOW_SECONDS,
+        })
+      : undefined;
   const cipher = createSuccessorCipher(config.jwtSecrets[0] ?? '');
   const revocations = createSessionRevocations(database, config.accessTokenTtl);
   const guard = createGuard({
@@ -70,6 +83,8 @@ export function createAuth(database: DatabaseHandle, config: Config, options: Au
     trustedOrigins: config.corsOrigins,
     findFamily: async (token) => (await findSessionByToken(db, token))?.familyId ?? null,
     isRevoked: options.checkRevocations === false ? () => false : (id) => revocations.isRevoked(id),
+    limitRequest:
+      apiLimit && ((key) => withinLimits('Too many requests, retry later', [apiLimit.consume(key)])),
   });
   const services = { db, config, tokens, hasher, limiter, cipher, revocations };
   const cleanUp = () => cleanUpSessions(db, config.refreshReuseGrace, config.accessTokenTtl);
@@ -99,7 +114,7 @@ export function createAuth(database: DatabaseHandle, config: Config, options: Au
       },
       async close() {
         clearInterval(timer);
-        await Promise.all([limiter.close(), revocations.close()]);
+        await Promise.all([limits.close(), revocations.close()]);
       },
     },
     cleanUp,

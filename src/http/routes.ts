@@ -150,6 +150,7 @@ export function registerRoutes(
           cookies: request.cookies ?? {},
           headers: request.headers,
           serverOrigin: serverOrigin(request.headers.origin),
+          ip: request.ip,
         });
         checkQueryEncoding(request.url);
         const input = {

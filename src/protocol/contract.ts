@@ -54,6 +54,11 @@ export interface RouteSpec {
   readonly ifMatch?: boolean;
   /** Set by `defineResourceRoutes`; published as `x-tenet-resource` on the OpenAPI operation. */
   readonly resource?: ResourceOperation;
+  /**
+   * `false` keeps the route out of the API rate limit (`API_RATE_LIMIT`): the health check, which
+   * a load balancer polls and must never see refused.
+   */
+  readonly rateLimited?: false;
 }
 
 /** Error codes any route can answer with (malformed request, overload, failure). */

@@ -32,6 +32,8 @@ export interface RequestFacts {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The server's own origin from `PUBLIC_URL` (never the Host header), such as `https://api.example.com`. */
   serverOrigin: string;
+  /** The client IP, as decided by `TRUST_PROXY`. */
+  ip: string;
 }
 
 /** Plain facts about the request that a handler may need; never the framework's request object. */

@@ -16,6 +16,7 @@ export const getHealth = defineRoute({
   access: 'public',
   responses: { 200: healthSchema },
   errors: ['SERVICE_UNAVAILABLE'],
+  rateLimited: false,
 });
 
 /** The health route. */
