@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp, type TestApp } from './helpers.ts';
 import { createSession, type TestSession } from './sessions.ts';
+import { TcpProxy } from './support/services.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -53,8 +54,11 @@ describe('API_RATE_LIMIT', () => {
     }
   });
 
-  test('with REDIS_URL two instances count against one limit', async () => {
-    const environment = { API_RATE_LIMIT: '4', REDIS_URL };
+  test('with REDIS_URL two instances count against one limit, from their first request', async () => {
+    // Redis reached slowly: an instance that served before it connected would count in memory.
+    const proxy = new TcpProxy('127.0.0.1', 6379, { connectDelayMs: 400 });
+    await proxy.up();
+    const environment = { API_RATE_LIMIT: '4', REDIS_URL: proxy.rewrite(REDIS_URL) };
     const one = await buildTestApp({ environment });
     const two = await buildTestApp({ environment });
     try {
@@ -73,6 +77,7 @@ describe('API_RATE_LIMIT', () => {
     } finally {
       await one.close();
       await two.close();
+      await proxy.down();
     }
   });
 });

@@ -22,6 +22,9 @@ import { signUpImplementations } from './signup.ts';
 /** How often expired sessions are deleted (by one instance at a time). */
 export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
+/** How long a start waits for Redis before it serves with limits counted in memory. */
+const REDIS_CONNECT_WAIT_MS = 2_000;
+
 /** `API_RATE_LIMIT` counts requests over one minute. */
 export const API_RATE_WINDOW_SECONDS = 60;
 
@@ -107,6 +110,8 @@ export function createAuth(database: DatabaseHandle, config: Config, options: Au
       async start(warn) {
         // Loaded before the app serves: a token revoked before this instance started is refused too.
         await revocations.start();
+        // Counting in memory while Redis connects would let the first requests past the shared limits.
+        await limits.connected(REDIS_CONNECT_WAIT_MS);
         timer = setInterval(() => {
           cleanUp().catch((error: unknown) => warn(error, 'session clean-up failed'));
         }, SESSION_CLEANUP_INTERVAL_MS);

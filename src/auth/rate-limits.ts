@@ -18,6 +18,11 @@ export interface LimitSettings {
 /** Where the counts of every limit live: Redis, shared by all instances, or this process. */
 export interface RateLimitStore {
   limiter(settings: LimitSettings): RateLimiterAbstract;
+  /**
+   * Resolves once Redis is connected, or after `timeoutMs` if it is not (then each instance counts
+   * in memory until it is); at once without Redis. Never rejects.
+   */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +52,18 @@ export function createRateLimitStore(redisUrl: string | undefined): RateLimitSto
             insuranceLimiter: new RateLimiterMemory(settings),
           })
         : new RateLimiterMemory(settings);
+    },
+    async connected(timeoutMs) {
+      if (redis === undefined || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        redis.once('ready', done);
+      });
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());

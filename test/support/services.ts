@@ -9,32 +9,48 @@ import {
   writeServiceFile,
 } from './processes.ts';
 
-/** A TCP proxy on 127.0.0.1 that a test cuts and restores, to play an outage of what is behind it. */
+/**
+ * A TCP proxy on 127.0.0.1 that a test cuts and restores, to play an outage of what is behind it;
+ * with `connectDelayMs`, each connection reaches the target only that long after it is accepted
+ * (a slow network: the client is connected, its first bytes wait).
+ */
 export class TcpProxy {
   readonly #host: string;
   readonly #targetPort: number;
+  readonly #connectDelayMs: number;
   readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
   port = 0;
 
-  constructor(targetHost: string, targetPort: number) {
+  constructor(targetHost: string, targetPort: number, options: { connectDelayMs?: number } = {}) {
     this.#host = targetHost;
     this.#targetPort = targetPort;
+    this.#connectDelayMs = options.connectDelayMs ?? 0;
   }
 
   /** Accepts connections again (on the same port after the first time). */
   async up(): Promise<void> {
     const server = createServer((client) => {
-      const upstream = connect(this.#targetPort, this.#host);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
+      this.#sockets.add(client);
+      client.on('close', () => this.#sockets.delete(client));
+      client.on('error', () => client.destroy());
+      client.pause();
+      const open = () => {
+        if (client.destroyed) return;
+        const upstream = connect(this.#targetPort, this.#host);
+        this.#sockets.add(upstream);
+        upstream.on('close', () => this.#sockets.delete(upstream));
+        for (const socket of [client, upstream]) {
+          socket.on('error', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+        client.resume();
+      };
+      if (this.#connectDelayMs > 0) setTimeout(open, this.#connectDelayMs);
+      else open();
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.port = (server.address() as { port: number }).port;
