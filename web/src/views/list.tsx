@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { AnyResult } from '../../../src/client/index.ts';
 import { call } from '../api.ts';
 import { OfflineBanner, ResultPanel, View } from '../components.tsx';
@@ -110,7 +110,9 @@ export function ListView(props: {
   const [writeResult, setWriteResult] = useState<AnyResult | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const rendered = result?.kind === 'success';
-  useEffect(() => {
+  // A layout effect runs in the same commit as the rows reach the DOM: the mark is there as soon as
+  // they are (a plain effect waits for the next frame, and the end-to-end test could look first).
+  useLayoutEffect(() => {
     // Time to first render of a list's rows, read by the end-to-end test and the closing report.
     if (rendered && performance.getEntriesByName(`console:list:${resource}`).length === 0) {
       performance.mark(`console:list:${resource}`);
