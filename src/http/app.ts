@@ -126,7 +126,7 @@ export async function createApp<C extends Contract>(options: CreateAppOptions<C>
       origin: [...config.corsOrigins],
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Content-Type', 'X-CSRF-Token', 'X-Request-Id', 'If-Match'],
+      allowedHeaders: ['Content-Type', 'X-CSRF-Token', 'X-Request-Id', 'If-Match', 'If-None-Match'],
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
       maxAge: 600,
     });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { pathMatcher, type RouteSpec } from '../protocol/contract.ts';
 import { createMeta, type Meta, successEnvelope } from '../protocol/envelope.ts';
 import { AppError } from '../protocol/errors.ts';
+import { ifNoneMatchHits } from '../protocol/etag.ts';
 import type {
   Caller,
   HandlerResult,
@@ -90,6 +91,16 @@ class RouteResponses {
     }
     for (const cookie of result.cookies ?? []) reply.setCookie(cookie.name, cookie.value, cookie.options);
     if (result.headers) reply.headers(result.headers);
+    const tag = result.headers?.ETag;
+    if (
+      tag !== undefined &&
+      result.status === 200 &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      ifNoneMatchHits(request.headers['if-none-match'], tag)
+    ) {
+      // The client's copy is the current one (RFC 9110 conditional GET): the same headers, no body.
+      return reply.status(304).send();
+    }
     reply.status(result.status);
     if (schema === null) return reply.send();
     let serialize = this.#serializers.get(result.status);

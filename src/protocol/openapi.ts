@@ -65,6 +65,9 @@ const SUCCESS_DESCRIPTIONS: Record<SuccessStatus, string> = {
   204: 'No Content: the response has no body',
 };
 
+/** A read that answers with an ETag also answers `If-None-Match` (304 when the tag is current). */
+const conditionalRead = (route: RouteSpec) => route.method === 'GET' && route.sets?.includes('ETag') === true;
+
 /** Converts an Express-style path (`/api/users/:id`) to an OpenAPI template (`/api/users/{id}`). */
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -114,6 +117,9 @@ function parameters(name: string, route: RouteSpec): (OpenApiParameter | Referen
   if (route.ifMatch) {
     list.push({ $ref: '#/components/parameters/IfMatch' });
   }
+  if (conditionalRead(route)) {
+    list.push({ $ref: '#/components/parameters/IfNoneMatch' });
+  }
   list.push({ $ref: '#/components/parameters/RequestId' });
   return list;
 }
@@ -130,6 +136,12 @@ function successResponses(name: string, route: RouteSpec): Record<string, OpenAp
     }
   }
   if (Object.keys(responses).length === 0) throw new Error(`${name}: declares no success response`);
+  if (conditionalRead(route)) {
+    responses['304'] = {
+      description: 'Not Modified: the item still has the entity tag If-None-Match named; no body',
+      headers: { ...headersFor(304), ETag: { $ref: '#/components/headers/ETag' } },
+    };
+  }
   return responses;
 }
 
@@ -198,6 +210,15 @@ function components(
           '409 CONFLICT. `*` matches any current item. Without it the write is unconditional.',
         schema: toSchema(ifMatchHeaderSchema, 'input'),
       },
+      IfNoneMatch: {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description:
+          'ETags of a copy the client holds: when one is the current version (compared weakly, or `*` ' +
+          'for any), the answer is 304 Not Modified with no body, and the copy can be used as it is.',
+        schema: toSchema(ifMatchHeaderSchema, 'input'),
+      },
       RequestId: {
         name: 'X-Request-Id',
         in: 'header',
@@ -220,7 +241,8 @@ function components(
       },
       ETag: {
         description:
-          "The item's version (a strong entity tag); send it back in If-Match to make a write conditional.",
+          "The item's version (a strong entity tag); send it back in If-Match to make a write " +
+          'conditional, or in If-None-Match to have a read answer 304 while it has not changed.',
         required: true,
         schema: toSchema(etagHeaderSchema, 'output'),
       },
