@@ -156,12 +156,14 @@ export function registerRoutes(
       url: route.path,
       handler: async (request, reply) => {
         if (WRITE_METHODS.has(route.method)) reply.header('Vary', WRITE_VARY);
+        // Fastify works the client IP out of TRUST_PROXY on each read of request.ip: once here.
+        const { ip } = request;
         const caller = await authenticate(route, {
           method: request.method,
           cookies: request.cookies ?? {},
           headers: request.headers,
           serverOrigin: serverOrigin(request.headers.origin),
-          ip: request.ip,
+          ip,
         });
         checkQueryEncoding(request.url);
         const input = {
@@ -171,7 +173,7 @@ export function registerRoutes(
         };
         const context: RequestContext = {
           requestId: request.id,
-          ip: request.ip,
+          ip,
           userAgent: request.headers['user-agent'],
           caller,
           cookies: request.cookies ?? {},

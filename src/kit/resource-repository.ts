@@ -139,9 +139,8 @@ export function createResourceRepository<Row extends BaseRecord>(
       .where('scope_value', '=', nested ? (query.parentId ?? '') : '');
   }
 
-  /** The exact total of a list's scope, as one scalar expression. */
-  function totalExpression(query: ListQuery) {
-    const counters = countersExpression(query);
+  /** The exact total of a list's scope, as one scalar expression (`counters`: the scope's, if any). */
+  function totalExpression(query: ListQuery, counters: ReturnType<typeof countersExpression>) {
     // count=none, and count=estimated on a filtered scope (estimated below), skip the exact count.
     if (query.count === 'none' || (query.count === 'estimated' && counters === undefined))
       return sql<string | null>`null`;
@@ -176,9 +175,8 @@ export function createResourceRepository<Row extends BaseRecord>(
    * total is by now), and put back in order by the caller's ORDER BY. The last page of a million
    * rows, or one past the end, then skips a few rows instead of all of them.
    */
-  function deepPageIds(query: ListQuery) {
+  function deepPageIds(query: ListQuery, counters: ReturnType<typeof countersExpression>) {
     const { sortColumn, direction, offset, limit } = query;
-    const counters = countersExpression(query);
     const known = counters === undefined ? undefined : knownTotals.get(scopeKey(query));
     // The sort column and id, in the (column, id) index's order: the index-only scan then hands each
     // skipped entry on as it is, with no projection per row (7-10 % of the skip in pgbench).
@@ -240,8 +238,10 @@ export function createResourceRepository<Row extends BaseRecord>(
   return {
     async list(query) {
       const { sortColumn, direction } = query;
+      // Built once per page: the total, and the offset of a page read from the end, both use it.
+      const counters = countersExpression(query);
       const facts = [
-        totalExpression(query).as(TOTAL),
+        totalExpression(query, counters).as(TOTAL),
         parentExpression(query).as(PARENT_LIVE),
         sql<string>`${sql.ref(sortColumn)}::text`.as(SORT_VALUE),
       ] as const;
@@ -258,7 +258,7 @@ export function createResourceRepository<Row extends BaseRecord>(
           : // Deferred join: skip the offset on the (covering) index alone, then read only the
             // page's rows, instead of fetching every skipped row from the table.
             await db
-              .selectFrom(deepPageIds(query).as('page'))
+              .selectFrom(deepPageIds(query, counters).as('page'))
               .innerJoin(`${table} as record`, 'record.id', 'page.id')
               .$call((builder) => readRecord(builder as unknown as Selecting, 'record'))
               .select(facts)
@@ -276,7 +276,7 @@ export function createResourceRepository<Row extends BaseRecord>(
       const parentFound = found[PARENT_LIVE] === true;
       if (found[TOTAL] !== null) {
         const totalItems = Number(found[TOTAL]);
-        if (countersExpression(query) !== undefined) rememberTotal(query, totalItems);
+        if (counters !== undefined) rememberTotal(query, totalItems);
         return { records, totalItems, exact: true, parentFound, sortValues };
       }
       const estimate =
