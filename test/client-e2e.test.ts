@@ -161,3 +161,42 @@ test('the typed client through sign-up, login, list, create, errors, expiry and 
   client.close();
   bobClient.close();
 });
+
+test('the typed client pages a list by cursor, with count=none, and gets each post once in order', async () => {
+  const carol = browserLikeFetch();
+  const client = clientFor(carol);
+  const credentials = { email: 'carol@example.com', password: 'carol-password-1' };
+  assert.equal(
+    (await client.call('createUser', { body: { ...credentials, displayName: 'Carol' } })).kind,
+    'created',
+  );
+  assert.equal((await client.call('login', { body: credentials })).kind, 'success');
+  const me = await client.call('getCurrentUser');
+  assert.ok(me.kind === 'success');
+  const id = me.data.id;
+  const made: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    const post = await client.call('createPost', { params: { id }, body: { title: `Post ${i}`, body: '' } });
+    assert.ok(post.kind === 'created');
+    made.push(post.data.id);
+  }
+  // count=none: no total, said as null; the cursor of the next page comes with the first.
+  const first = await client.call('listUserPosts', { params: { id }, query: { pageSize: 3, count: 'none' } });
+  assert.ok(first.kind === 'success');
+  assert.equal(first.data.pagination.totalItems, null);
+  assert.equal(first.data.pagination.totalPages, null);
+  const seen = first.data.items.map((post) => post.id);
+  let cursor = first.data.pagination.nextCursor;
+  while (cursor !== null) {
+    const page = await client.call('listUserPosts', { params: { id }, query: { pageSize: 3, cursor } });
+    assert.ok(page.kind === 'success');
+    assert.equal(page.data.pagination.page, null, 'cursor mode has no page number');
+    seen.push(...page.data.items.map((post) => post.id));
+    cursor = page.data.pagination.nextCursor;
+  }
+  assert.deepEqual(seen, [...made].reverse(), 'newest first, each once');
+  // count=estimated on the default scope is the counters' exact figure.
+  const estimated = await client.call('listUserPosts', { params: { id }, query: { count: 'estimated' } });
+  assert.ok(estimated.kind === 'success' && estimated.data.pagination.totalItems === 7);
+  client.close();
+});
